@@ -1,0 +1,3 @@
+"""Truedesk: a self-hosted customer-service platform."""
+
+__version__ = "0.1.0"

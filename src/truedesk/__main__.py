@@ -1,0 +1,3 @@
+from truedesk.cli import main
+
+main()

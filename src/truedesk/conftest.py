@@ -1,0 +1,37 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from truedesk.testing.personas import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """alice, bob (agents), carol (supervisor), dave and fiona (customers), erin (partner)."""
+    return build_world()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    # In CI a test that cannot run is a failure, never a silent skip: a skip
+    # usually hides a missing install step (a browser, a server binary).
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"

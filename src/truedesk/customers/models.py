@@ -1,0 +1,146 @@
+"""Customers (people), organisations, memberships and contact points."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from truedesk.lib.timezones import validate_time_zone
+
+
+class Tier(models.TextChoices):
+    """Recognition level for repeat and high-value customers (seed 001 §6)."""
+
+    STANDARD = "standard", _("Standard")
+    SILVER = "silver", _("Silver")
+    GOLD = "gold", _("Gold")
+    PLATINUM = "platinum", _("Platinum")
+
+
+class Organisation(models.Model):
+    """An institutional account: a company or public body with several contacts."""
+
+    name = models.CharField(_("name"), max_length=200)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_organisations",
+        limit_choices_to={"kind": "staff"},
+        verbose_name=_("account manager"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """A person the company serves; may sign in to the portal through `user`."""
+
+    name = models.CharField(_("name"), max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer",
+        limit_choices_to={"kind": "customer"},
+    )
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Vilnius", validators=[validate_time_zone]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="Membership", related_name="customers", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A customer's place in an organisation; one person can belong to several."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    is_primary_contact = models.BooleanField(_("primary contact"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "organisation"], name="one_membership_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} @ {self.organisation}"
+
+
+class ContactPoint(models.Model):
+    """An email address or phone number at which a customer is reached."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254)
+    # Lower-cased email or digits-only phone: what lookups match on.
+    normalized = models.CharField(max_length=254, editable=False)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    is_failing = models.BooleanField(_("failing"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        constraints = [
+            # An email address identifies one customer (inbound mail is matched
+            # on it); a phone number may be shared, e.g. by a household.
+            models.UniqueConstraint(
+                fields=["kind", "normalized"],
+                condition=models.Q(kind="email"),
+                name="email_contact_point_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["customer", "kind"]),
+            models.Index(fields=["kind", "normalized"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.value

@@ -1,0 +1,1 @@
+"""Shared test support: the persona world and the browser harness."""
