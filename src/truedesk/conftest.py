@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from truedesk.testing import browser as browser_harness
 from truedesk.testing.personas import World, build_world
 
 
@@ -24,6 +25,27 @@ def _isolated_files(settings: Any, tmp_path: Any) -> None:
 def world(db: None) -> World:
     """alice, bob (agents), carol (supervisor), dave and fiona (customers), erin (partner)."""
     return build_world()
+
+
+@pytest.fixture
+def live_world(transactional_db: None) -> World:
+    """The persona world, committed, for tests that drive the live server."""
+    return build_world()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Headless Debian Chromium driven by Playwright (one per test session)."""
+    yield from browser_harness.launch_browser()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    """A fresh browser tab on the live server; console errors fail the test."""
+    context, tab, errors = browser_harness.open_page(browser, live_server.url)
+    yield tab
+    context.close()
+    assert not errors, f"the page logged errors: {errors}"
 
 
 @pytest.hookimpl(hookwrapper=True)

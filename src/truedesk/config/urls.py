@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from truedesk.api.v1 import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("truedesk.web.urls")),
 ]
