@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from truedesk.testing import append_only
 from truedesk.testing import browser as browser_harness
 from truedesk.testing.personas import World, build_world
 
@@ -19,6 +20,24 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_files(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def _append_only_tables_survive_flush(request: pytest.FixtureRequest) -> None:
+    # SQLite flushes transactional tests with DELETE, which the append-only
+    # triggers refuse; those tests run without the DELETE triggers, every other
+    # database test gets them back (see truedesk.testing.append_only).
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server", "live_world"} & names) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        append_only.drop_delete_triggers()
+    elif marker or {"db", "world"} & names:
+        request.getfixturevalue("db")
+        append_only.restore_delete_triggers()
 
 
 @pytest.fixture

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +29,21 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserManager(DjangoUserManager["User"]):
+    """Django's manager; superusers are staff administrators (the role constraint needs one)."""
+
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        extra_fields.setdefault("kind", "staff")
+        extra_fields.setdefault("role", "admin")
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -50,6 +70,8 @@ class User(AbstractUser):
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -78,6 +100,10 @@ class User(AbstractUser):
     @property
     def is_supervisor(self) -> bool:
         return self.is_staff_member and self.role in (self.Role.SUPERVISOR, self.Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_staff_member and self.role == self.Role.ADMIN
 
     @property
     def is_customer(self) -> bool:
@@ -132,7 +158,7 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    def is_usable(self, *, now: object = None) -> bool:
+    def is_usable(self, *, now: datetime | None = None) -> bool:
         moment = now or timezone.now()
         return self.revoked_at is None and self.expires_at > moment and self.user.is_active
 
@@ -153,3 +179,56 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or delete an audit row."""
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a change to people, access or customer data: who, what, when.
+
+    Rows are never updated or deleted: the model refuses it and database
+    triggers (migration 0003) refuse it too, for writes that bypass the ORM.
+    Users are therefore deactivated, never deleted, once they have acted.
+    """
+
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Who acted when it was not a signed-in user ("cli", "email", "api:token-name"),
+    # and the user name at the time when it was.
+    actor_label = models.CharField(_("actor label"), max_length=120, blank=True)
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    data = models.JSONField(_("data"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object"),
+            models.Index(fields=["-created_at"], name="audit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events are append-only")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -144,3 +148,41 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+# Separators people type inside phone numbers; anything else makes it invalid.
+_PHONE_SEPARATORS = re.compile(r"[\s\-().\/]")
+_PHONE_DIGITS = re.compile(r"\+?[0-9]{6,15}")
+
+
+def normalise_email(value: str) -> tuple[str, str] | None:
+    """(address as typed but stripped, lower-cased match key), or None if not an address."""
+    value = (value or "").strip()
+    try:
+        EmailValidator()(value)
+    except ValidationError:
+        return None
+    return value, value.lower()
+
+
+def normalise_phone(value: str) -> tuple[str, str] | None:
+    """(E.164-like "+digits" or "digits", digits-only match key), or None if not a number.
+
+    A leading international "00" is read as "+", so "+370 600 12345" and
+    "00370 600 12345" match the same customer.
+    """
+    compact = _PHONE_SEPARATORS.sub("", (value or "").strip())
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if not _PHONE_DIGITS.fullmatch(compact):
+        return None
+    return compact, compact.lstrip("+")
+
+
+def normalise_contact_value(kind: str, value: str) -> tuple[str, str] | None:
+    """(stored value, match key) for a contact point of this kind, or None if invalid."""
+    if kind == ContactPoint.Kind.EMAIL:
+        return normalise_email(value)
+    if kind == ContactPoint.Kind.PHONE:
+        return normalise_phone(value)
+    return None
