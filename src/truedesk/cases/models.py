@@ -30,6 +30,9 @@ class CaseNumberCounter(models.Model):
 
     value = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return str(self.value)
+
 
 class Case(models.Model):
     """A customer's issue, owned by exactly one accountable person once taken."""
@@ -172,6 +175,9 @@ class CaseStaffContact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "user"], name="staff_contact_once_per_case")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on #{self.case_id}"
 
 
 class Interaction(models.Model):
@@ -331,6 +337,9 @@ class Transfer(models.Model):
         ]
         indexes = [models.Index(fields=["status", "expires_at"], name="transfer_due")]
 
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} transfer of #{self.case_id}"
+
 
 class CaseLink(models.Model):
     """A typed link between two cases: duplicate, parent/child, related."""
@@ -359,9 +368,53 @@ class CaseLink(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.from_case_id} {self.kind} #{self.to_case_id}"
+
 
 class AppendOnlyError(Exception):
     """Raised on an attempt to change or delete an audit row."""
+
+
+class EventKind(models.TextChoices):
+    """What a CaseEvent records; `kind` holds one of these values."""
+
+    OPENED = "case_opened", _("Case opened")
+    TAKEN = "case_taken", _("Case taken")
+    ASSIGNED = "case_assigned", _("Case assigned")
+    UPDATED = "case_updated", _("Case details changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    TAGS_CHANGED = "tags_changed", _("Tags changed")
+    REPLY_ADDED = "reply_added", _("Reply added")
+    NOTE_ADDED = "note_added", _("Internal note added")
+    INTERACTION_RECORDED = "interaction_recorded", _("Interaction recorded")
+    TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
+    TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
+    TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer cancelled")
+    TRANSFER_EXPIRED = "transfer_expired", _("Transfer expired")
+    MERGED = "case_merged", _("Merged into another case")
+    MERGE_RECEIVED = "case_merge_received", _("Another case merged in")
+    LINKED = "case_linked", _("Case linked")
+    UNLINKED = "case_unlinked", _("Case link removed")
+
+
+# The only events a customer may see; every other kind (and any kind added
+# later) is internal by default.
+CUSTOMER_VISIBLE_EVENT_KINDS = frozenset(
+    {
+        EventKind.OPENED,
+        EventKind.TAKEN,
+        EventKind.ASSIGNED,
+        EventKind.STATUS_CHANGED,
+        EventKind.TRANSFER_ACCEPTED,
+        EventKind.MERGED,
+    }
+)
+# Events that mirror an Interaction: timelines show the interaction instead.
+INTERACTION_EVENT_KINDS = frozenset(
+    {EventKind.REPLY_ADDED, EventKind.NOTE_ADDED, EventKind.INTERACTION_RECORDED}
+)
 
 
 class CaseEvent(models.Model):
@@ -386,6 +439,9 @@ class CaseEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["case", "-created_at"], name="event_case_time")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.case_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("case events are append-only")
@@ -393,3 +449,8 @@ class CaseEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("case events are append-only")
+
+    @property
+    def is_internal(self) -> bool:
+        """Hidden from customers unless its kind is on the customer-visible allowlist."""
+        return self.kind not in CUSTOMER_VISIBLE_EVENT_KINDS

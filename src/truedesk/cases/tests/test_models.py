@@ -13,8 +13,9 @@ def test_case_numbers_increase_without_repeats():
 
 
 def _case(world):
-    return Case.objects.create(number=next_case_number(), subject="Router down",
-                               customer=world.dave)
+    return Case.objects.create(
+        number=next_case_number(), subject="Router down", customer=world.dave
+    )
 
 
 def test_case_events_cannot_be_changed_through_the_model(world):

@@ -1,0 +1,36 @@
+"""Fixtures for case tests: cases are opened through the real action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from truedesk.cases.actions import open_case
+from truedesk.cases.models import Case
+from truedesk.testing.personas import World
+
+
+@pytest.fixture
+def make_case(world: World) -> Callable[..., Case]:
+    """Open a case for dave in Technical support (alice logs his email) unless told otherwise."""
+
+    def make(**overrides: Any) -> Case:
+        values: dict[str, Any] = {
+            "acting_user": world.alice,
+            "customer": world.dave,
+            "subject": "Router keeps dropping the line",
+            "body": "Since Monday the internet stops every evening.",
+            "channel": "email",
+            "department": world.support,
+        }
+        values.update(overrides)
+        return open_case(**values)
+
+    return make
+
+
+@pytest.fixture
+def case(make_case: Callable[..., Case]) -> Case:
+    return make_case()
