@@ -10,7 +10,7 @@ PORT ?= 8000
 .PHONY: run test setup lint check-migrations bench clean messages
 
 run: setup  ## Set up, load demo data and serve on http://127.0.0.1:8000 with a worker
-	$(BIN)/truedesk migrate --no-input
+	$(BIN)/truedesk migrate --no-input -v 0
 	$(BIN)/truedesk demo --if-empty
 	$(BIN)/truedesk run --host $(HOST) --port $(PORT)
 

@@ -6,10 +6,14 @@ instead of surfacing later as a confusing runtime error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
+from typing import Any
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -49,6 +53,46 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """Return the variable if it is one of the choices (compared case-insensitively)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise ConfigError(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """Return the variable if it names a time zone in the system's IANA database."""
+    value = env_str(name, default).strip()
+    if value not in zoneinfo.available_timezones():
+        raise ConfigError(f"{name}={value!r} is not a known time zone, e.g. Europe/Vilnius or UTC.")
+    return value
+
+
+def env_database(name: str, default: str, *, conn_max_age: int) -> dict[str, Any]:
+    """Parse a database URL; only SQLite and PostgreSQL are supported."""
+    url = env_str(name, default).strip()
+    scheme, separator, _rest = url.partition("://")
+    scheme = scheme.lower()
+    # Only the scheme is ever echoed back: the rest of the URL may hold a password.
+    if not separator or scheme not in _DATABASE_SCHEMES:
+        got = f"scheme {scheme!r}" if separator else "no scheme"
+        raise ConfigError(
+            f"{name} must look like sqlite:///path/to/file.sqlite3 or "
+            f"postgres://user:password@host:5432/name (got {got})."
+        )
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    except ValueError:
+        raise ConfigError(f"{name} is not a valid {scheme} URL.") from None
+
+
+_DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """Parse a comma-separated list; blanks are dropped."""
     raw = os.environ.get(name, "")
@@ -75,16 +119,32 @@ def secret_key(directory: Path) -> str:
             raise ConfigError("SECRET_KEY must be at least 32 characters long.")
         return value
     key_file = directory / "secret_key"
-    if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip()
-    value = secrets.token_urlsafe(50)
-    # Created with owner-only permissions: the key signs sessions and reset links.
-    # O_EXCL makes the first of several processes starting together the writer;
-    # the others read what it wrote.
+    if not key_file.exists():
+        _write_new_key(key_file)
     try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return key_file.read_text(encoding="utf-8").strip() or secret_key(directory)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value)
+        value = key_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"SECRET_KEY file {key_file} cannot be read: {exc.strerror}") from None
+    if len(value) < 32:
+        raise ConfigError(f"SECRET_KEY file {key_file} holds a key shorter than 32 characters.")
     return value
+
+
+def _write_new_key(key_file: Path) -> None:
+    """Create the key file with owner-only permissions, atomically, unless it already exists."""
+    # The key signs sessions and password-reset links, hence mode 0600. It is
+    # written under a temporary name and hard-linked into place, so a process
+    # starting at the same moment sees either no file or the whole key, never a
+    # half-written one; when several race, the first link wins and the others
+    # read what it wrote.
+    temporary = key_file.with_name(f".{key_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):  # another process won the race
+            os.link(temporary, key_file)
+    except OSError as exc:
+        raise ConfigError(f"SECRET_KEY file {key_file} cannot be written: {exc.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.config.env import (
     ConfigError,
     data_dir,
     env_bool,
+    env_choice,
+    env_database,
     env_int,
     env_list,
     env_str,
+    env_time_zone,
     secret_key,
 )
 
@@ -27,6 +29,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so its templates (the sign-in and password-reset pages) win over
+    # the registration/ templates that django.contrib.admin also ships.
+    "truedesk.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -42,7 +48,9 @@ INSTALLED_APPS = [
     "truedesk.customers",
     "truedesk.cases",
     "truedesk.workforce",
-    "truedesk.web",
+    "truedesk.desk",
+    "truedesk.channels.portal",
+    "truedesk.demo",
 ]
 
 MIDDLEWARE = [
@@ -83,16 +91,13 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-_default_db_url = f"sqlite:///{DATA_DIR / 'truedesk.sqlite3'}"
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env_str("DATABASE_URL", _default_db_url),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
-        )
-    }
-except ValueError as exc:
-    raise ConfigError(f"DATABASE_URL is not a database URL this build understands: {exc}") from None
+DATABASES = {
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{DATA_DIR / 'truedesk.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes;
@@ -111,11 +116,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (shared by all processes: the database by default, Redis when given)
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "truedesk_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "truedesk_cache",
+        }
+    }
 
 # --- Background tasks: database-backed by default (see docs/decisions/0003) -
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -128,8 +138,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,6 +155,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # no start-up banner on every `truedesk` command
 
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
 
@@ -160,7 +173,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
-if env_bool("BEHIND_PROXY", False):
+# Behind a reverse proxy, `truedesk run` takes the client address and scheme
+# from the proxy's X-Forwarded-For/-Proto headers, but only from TRUSTED_PROXY:
+# the login rate limit counts failures per client address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY = env_str("TRUSTED_PROXY", "127.0.0.1")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere: every script is a same-origin file.
@@ -189,9 +207,12 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end packages (htmx, the charting library) come from npm: see
-# docs/decisions/0005-front-end.md. `make` installs them into node_modules.
-_NODE_MODULES = Path(env_str("TRUEDESK_NODE_MODULES", str(PACKAGE_DIR.parent.parent / "node_modules")))
+# docs/decisions/0005-front-end-htmx-from-npm.md. `make` installs them into node_modules.
+_NODE_MODULES = Path(
+    env_str("TRUEDESK_NODE_MODULES", str(PACKAGE_DIR.parent.parent / "node_modules"))
+)
 STATICFILES_DIRS = [
     (f"vendor/{name}", _NODE_MODULES / name / "dist")
     for name in ("htmx.org", "chart.js")
@@ -211,6 +232,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true: choose one.")
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Truedesk <support@truedesk.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -226,7 +249,7 @@ LANGUAGES = [
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env_str("TIME_ZONE", "Europe/Vilnius")
+TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Vilnius")
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
@@ -234,7 +257,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 

@@ -6,5 +6,9 @@ from truedesk.api.v1 import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("files/", include("truedesk.cases.urls")),
+    path("desk/", include("truedesk.desk.urls")),
+    path("portal/", include("truedesk.channels.portal.urls")),
+    path("account/", include("truedesk.accounts.urls")),
     path("", include("truedesk.web.urls")),
 ]
