@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from truedesk.accounts.actions import set_user_preferences
+from truedesk.accounts.models import User
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to their own workspace: staff to the desk, customers to the portal."""
     user = request.user
-    if user.kind == "customer":
+    assert isinstance(user, User)
+    if user.kind == User.Kind.CUSTOMER:
         return redirect("portal:home")
-    if user.kind == "partner":
-        return redirect("partner_home")
+    if user.kind == User.Kind.PARTNER:
+        # Partners act for customers through scoped API access (channels, issue 4);
+        # until that lands they have no pages, and are told so plainly.
+        return render(request, "web/partner_home.html", status=403)
     return redirect("desk:home")
 
 
@@ -26,3 +34,20 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which for a signed-in user also saves the choice.
+
+    Without saving it, the user's stored language would win again on the next
+    request and the footer picker would appear to do nothing.
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if isinstance(user, User) and language in dict(settings.LANGUAGES):
+        set_user_preferences(
+            acting_user=user, user=user, language=language, time_zone=user.time_zone
+        )
+    return response

@@ -78,3 +78,13 @@ def test_no_template_has_inline_script_or_style_that_the_policy_would_block():
 
     assert len(templates) >= 5  # the scan really looked at the templates
     assert problems == []
+
+
+def test_footer_language_switch_is_saved_for_a_signed_in_user(client, world):
+    client.force_login(world.alice)
+    response = client.post("/i18n/setlang/", {"language": "uk", "next": "/desk/"})
+    assert response.status_code == 302
+    world.alice.refresh_from_db()
+    assert world.alice.language == "uk"
+    page = client.get("/accounts/password-reset/")
+    assert page.headers["Content-Language"] == "uk"
