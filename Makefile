@@ -41,7 +41,8 @@ messages: setup  ## Refresh the translation catalogues from the source
 		--ignore=*/tests/* && ../../$(BIN)/truedesk makemessages -d djangojs -l lt -l uk -l ru --no-obsolete
 
 bench: setup  ## Run the benchmarks and rewrite docs/benchmarks.md
-	$(BIN)/python -m bench
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
