@@ -34,3 +34,12 @@ def test_case_events_cannot_be_rewritten_even_by_raw_queryset_writes(world):
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseEvent.objects.filter(pk=event.pk).delete()
     assert CaseEvent.objects.get(pk=event.pk).kind == "opened"
+
+
+@pytest.mark.django_db
+def test_case_numbers_continue_after_the_counter_row_was_flushed(world):
+    first = _case(world)
+    from truedesk.cases.models import CaseNumberCounter
+
+    CaseNumberCounter.objects.all().delete()
+    assert next_case_number() > first.number

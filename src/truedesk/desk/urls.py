@@ -1,0 +1,31 @@
+from django.urls import path, re_path
+
+from truedesk.desk import case_views, views
+
+app_name = "desk"
+
+# Numbers and ids are at most 18 digits: a longer one cannot exist and would
+# overflow the database integer instead of answering 404.
+CASE = r"^cases/(?P<number>[0-9]{1,18})/"
+ID = r"(?P<pk>[0-9]{1,18})"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("queue/", views.queues, name="queues"),
+    path("queue/<slug:slug>/", views.queue, name="queue"),
+    path("unrouted/", views.unrouted, name="unrouted"),
+    path("search/", views.search, name="search"),
+    re_path(CASE + r"$", case_views.case_detail, name="case"),
+    re_path(CASE + r"reply/$", case_views.case_reply, name="case_reply"),
+    re_path(CASE + r"note/$", case_views.case_note, name="case_note"),
+    re_path(CASE + r"take/$", case_views.case_take, name="case_take"),
+    re_path(CASE + r"transfer/$", case_views.case_transfer, name="case_transfer"),
+    re_path(CASE + r"status/$", case_views.case_status, name="case_status"),
+    re_path(CASE + r"edit/$", case_views.case_edit, name="case_edit"),
+    re_path(CASE + r"link/$", case_views.case_link, name="case_link"),
+    re_path(rf"^transfers/{ID}/accept/$", views.accept_transfer, name="transfer_accept"),
+    re_path(rf"^transfers/{ID}/decline/$", views.decline_transfer, name="transfer_decline"),
+    re_path(rf"^transfers/{ID}/cancel/$", views.cancel_transfer, name="transfer_cancel"),
+    re_path(rf"^customers/{ID}/$", views.customer, name="customer"),
+    re_path(rf"^organisations/{ID}/$", views.organisation, name="organisation"),
+]
