@@ -1,0 +1,9 @@
+from django.urls import path
+
+from truedesk.workforce import views
+
+app_name = "workforce"
+
+urlpatterns = [
+    path("", views.erlang, name="erlang"),
+]
