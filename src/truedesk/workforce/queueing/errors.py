@@ -23,4 +23,4 @@ class QueueingInputError(ValueError):
     def __init__(self, template: str, **params: Any) -> None:
         self.template = template
         self.params = params
-        super().__init__(template % params if params else template)
+        super().__init__(template % params)

@@ -229,6 +229,9 @@ class _Search:
             good = self.meets(busy[which], mid)
             ok[which[good]] = mid[good]
             fail[which[~good]] = mid[~good]
+        # The Erlang C walk starts at the load, which may itself lie past the cap.
+        if np.any(ok > inputs.MAX_AGENTS):
+            self._too_many(busy[np.flatnonzero(ok > inputs.MAX_AGENTS)[0]])
         answer[busy] = ok
         return answer
 

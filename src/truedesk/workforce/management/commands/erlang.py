@@ -69,7 +69,7 @@ class Command(BaseCommand):
             targets = _targets(options)
             meets = meets_targets(metrics, **targets) if targets else None
         except QueueingInputError as exc:
-            message = _(exc.template) % exc.params if exc.params else _(exc.template)
+            message = _(exc.template) % exc.params
             raise CommandError(message) from None
         if options["json"]:
             self.stdout.write(json.dumps(_as_json(metrics, options, targets, meets), indent=2))
