@@ -1,16 +1,12 @@
 """The benchmark data generator (bench/generate.py) produces data the app can live with."""
 
-import sys
 from collections import defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.db import transaction
 
-# bench/ sits beside src/, outside the installed package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
-
+# bench/ sits beside src/; pytest's `pythonpath = ["."]` makes it importable.
 from bench import BENCH_AGENT
 from bench.generate import GenerationError, generate
 from truedesk.accounts.models import Department, User
