@@ -52,6 +52,20 @@ def live_world(transactional_db: None) -> World:
     return build_world()
 
 
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on 127.0.0.1; Django's email goes to it during the test."""
+    from truedesk.testing.smtp import smtp_sink
+
+    with smtp_sink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = sink.host
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield sink
+
+
 @pytest.fixture(scope="session")
 def browser() -> Any:
     """Headless Debian Chromium driven by Playwright (one per test session)."""

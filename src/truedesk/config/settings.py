@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "truedesk.accounts",
     "truedesk.customers",
+    "truedesk.notifications",
+    "truedesk.calendars",
     "truedesk.cases",
     "truedesk.workforce",
     "truedesk.desk",

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from truedesk.desk import case_views, views
+from truedesk.desk import case_views, notification_views, views
 
 app_name = "desk"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("queue/<slug:slug>/", views.queue, name="queue"),
     path("unrouted/", views.unrouted, name="unrouted"),
     path("search/", views.search, name="search"),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/read/", notification_views.mark_all_read, name="notifications_read"),
     re_path(CASE + r"$", case_views.case_detail, name="case"),
     re_path(CASE + r"reply/$", case_views.case_reply, name="case_reply"),
     re_path(CASE + r"note/$", case_views.case_note, name="case_note"),
