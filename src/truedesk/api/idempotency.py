@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -60,24 +61,35 @@ def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return run(request, **kwargs)
         if len(key) > 200:
             return _error(422, "invalid_idempotency_key", _("Idempotency-Key is too long."))
-        fingerprint = _fingerprint(request)
+        try:
+            fingerprint = _fingerprint(request)
+        except RequestDataTooBig:
+            # Nothing will be created; let the operation answer 413 in the error shape.
+            return run(request, **kwargs)
         IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    user=user, key=key, method=request.method or "", path=request.path,
-                    fingerprint=fingerprint, status_code=IN_PROGRESS, body={},
+                    user=user,
+                    key=key,
+                    method=request.method or "",
+                    path=request.path,
+                    fingerprint=fingerprint,
+                    status_code=IN_PROGRESS,
+                    body={},
                 )
         except IntegrityError:
             existing = IdempotencyRecord.objects.get(user=user, key=key)
             if existing.fingerprint != fingerprint:
                 return _error(
-                    422, "idempotency_key_reused",
+                    422,
+                    "idempotency_key_reused",
                     _("This Idempotency-Key was used for a different request."),
                 )
             if existing.status_code == IN_PROGRESS:
                 return _error(
-                    409, "idempotency_in_progress",
+                    409,
+                    "idempotency_in_progress",
                     _("A request with this Idempotency-Key is still running; retry shortly."),
                 )
             return _replay(existing)

@@ -5,8 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
+from truedesk.accounts.errors import DomainError
 from truedesk.api.auth import BearerToken, StaffOrCustomerSession, api_user
-from truedesk.api.errors import ERROR_RESPONSES, install_error_handlers
+from truedesk.api.errors import error_responses, install_error_handlers
+from truedesk.cases.api import attachments_router, transfers_router
+from truedesk.cases.api import router as cases_router
+from truedesk.cases.errors import CaseError
+from truedesk.customers.api import customers_router, organisations_router
+from truedesk.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="Truedesk API",
@@ -15,12 +21,16 @@ api = NinjaAPI(
         "Cases, customers, organisations and transfers. Authenticate with "
         "`Authorization: Bearer <token>` (mint one with `truedesk token create`). "
         "Creates accept an `Idempotency-Key` header. Updates carry the `version` you read; "
-        "a stale version gets 409 `stale_version`. Every error has the shape "
+        "a stale version gets 409 `stale_version`. Lists return `{items, next_cursor}`. "
+        "Times are ISO 8601 with an offset. Every error has the shape "
         '`{"code", "message", "details"}`.'
     ),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI (ninja's template, its JS and CSS from our static files) runs
+    # under the site-wide CSP unchanged: it sets styles through the CSSOM,
+    # which style-src does not restrict. test_docs_page.py holds it to that.
     auth=[BearerToken(), StaffOrCustomerSession()],
 )
 
@@ -35,17 +45,30 @@ class MeOut(Schema):
     time_zone: str
 
 
-@api.get("/me", response={200: MeOut, **ERROR_RESPONSES}, tags=["accounts"])
+@api.get(
+    "/me",
+    response={200: MeOut, **error_responses(401, 403)},
+    tags=["accounts"],
+    operation_id="getMe",
+)
 def me(request: HttpRequest) -> MeOut:
     """The user the token or session belongs to."""
     user = api_user(request)
     return MeOut(id=user.pk, username=user.username, name=user.display_name, kind=user.kind,
-                 role=user.role, language=user.language, time_zone=user.time_zone)
+                 role=user.role, language=user.language, time_zone=user.time_zone)  # fmt: skip
+
+
+api.add_router("/cases", cases_router)
+api.add_router("/transfers", transfers_router)
+api.add_router("/attachments", attachments_router)
+api.add_router("/customers", customers_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/workforce", workforce_router)
 
 
 def _domain_errors() -> tuple[type[Exception], ...]:
-    errors: list[type[Exception]] = []
-    return tuple(errors)
+    # Each app's error base: accounts.DomainError also covers customers.errors.
+    return (CaseError, DomainError)
 
 
 install_error_handlers(api, _domain_errors())
