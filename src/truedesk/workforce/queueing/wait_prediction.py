@@ -156,7 +156,7 @@ class WaitPrediction:
 
 
 def _reciprocal_power_gap(u: FloatArray, v: FloatArray, power: int) -> FloatArray:
-    """u**p - v**p for 0 <= v < u, as (u - v) * sum u^(p-1-j) v^j: no cancellation."""
+    """(u**p - v**p) / (u - v) = sum_j u^(p-1-j) v^j for 0 <= v < u: no cancellation."""
     total = np.zeros_like(u)
     for j in range(power):
         total += u ** (power - 1 - j) * v**j
@@ -273,18 +273,18 @@ def wait_quantiles(
     rate = n / aht
     terms = np.maximum(k + 1.0, 1.0)
     waits = k >= 0.0
-    hangs_up = theta > 0.0
-    safe_theta = np.where(hangs_up, theta, 1.0)
-    x = rate / safe_theta
+    hangs_up = (theta > 0.0) & waits
+    x, m, th = rate[hangs_up] / theta[hangs_up], terms[hangs_up], theta[hangs_up]
     results = []
     for p in probabilities:
-        erlang = special.gammaincinv(terms, p) / rate
-        # 1 - B is small when theta is small against n mu: take it directly then, else B.
-        one_minus_b = special.betaincinv(terms, x, p)
-        b = np.maximum(special.betaincinv(x, terms, 1.0 - p), np.finfo(float).tiny)
-        log_b = np.where(one_minus_b <= 0.5, np.log1p(-np.minimum(one_minus_b, 0.5)), np.log(b))
-        quantile = np.where(hangs_up, -log_b / safe_theta, erlang)
-        results.append(np.where(waits, quantile, 0.0))
+        quantile = np.where(waits, special.gammaincinv(terms, p) / rate, 0.0)
+        if np.any(hangs_up):
+            # 1 - B is small when theta is small against n mu: take it directly then, else B.
+            one_minus_b = special.betaincinv(m, x, p)
+            b = np.maximum(special.betaincinv(x, m, 1.0 - p), np.finfo(float).tiny)
+            log_b = np.where(one_minus_b <= 0.5, np.log1p(-np.minimum(one_minus_b, 0.5)), np.log(b))
+            quantile[hangs_up] = -log_b / th
+        results.append(quantile)
     return tuple(results)
 
 

@@ -60,6 +60,7 @@ class WaitTrace:
     arrival_seconds: FloatArray
     offered_wait_seconds: FloatArray  # the wait if it never hung up
     waited_seconds: FloatArray  # time in the queue: the offered wait, or until hanging up
+    handling_seconds: FloatArray  # drawn for everyone, used only if answered
     served: BoolArray
     ahead: IntArray
     busy: IntArray
@@ -247,6 +248,7 @@ def simulate_waits(
         arrival_seconds=arrivals[kept],
         offered_wait_seconds=offered[kept],
         waited_seconds=waited[kept],
+        handling_seconds=handling[kept],
         served=served[kept],
         ahead=ahead[kept].astype(np.int64),
         busy=busy[kept].astype(np.int64),
@@ -262,7 +264,11 @@ def simulate_waits(
 @dataclass(frozen=True)
 class Predictions:
     """Every predictor's estimate for the trace's delayed customers, plus the product's
-    10-90 % range and whether it would announce a range (short queue)."""
+    10-90 % range and whether it would announce a range (short queue).
+
+    best_variance is Var(W | queue state) under the true parameters: the mean squared
+    error of the best predictor that knows the queue length, customer by customer.
+    """
 
     realised_seconds: FloatArray
     served: BoolArray
@@ -271,6 +277,11 @@ class Predictions:
     low_seconds: FloatArray
     high_seconds: FloatArray
     short_queue: BoolArray
+    best_variance: FloatArray
+
+    def sample_floor(self) -> float:
+        """The best queue-length RRMSE on these very customers: sqrt(mean Var) / mean W."""
+        return float(np.sqrt(np.mean(self.best_variance)) / np.mean(self.realised_seconds))
 
 
 def predictions(trace: WaitTrace, *, estimated: bool = True) -> Predictions:
@@ -292,6 +303,12 @@ def predictions(trace: WaitTrace, *, estimated: bool = True) -> Predictions:
         abandon_rate_per_second=theta,
         probabilities=(LOW_QUANTILE, HIGH_QUANTILE),
     )
+    _, best_variance = conditional_wait_moments(
+        ahead=ahead,
+        agents=trace.agents,
+        aht_seconds=trace.aht_seconds,
+        abandon_rate_per_second=theta_true,
+    )
     les = np.nan_to_num(trace.last_served_wait_seconds[d], nan=0.0)
     hol = np.where(trace.ahead[d] > 0, trace.head_of_line_seconds[d], np.nan)
     return Predictions(
@@ -308,6 +325,7 @@ def predictions(trace: WaitTrace, *, estimated: bool = True) -> Predictions:
         low_seconds=low,
         high_seconds=high,
         short_queue=is_short_queue(ahead=ahead, mean=mean, variance=var),
+        best_variance=best_variance,
     )
 
 
