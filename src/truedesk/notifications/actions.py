@@ -60,8 +60,12 @@ def notify_staff(
     try:
         with transaction.atomic():
             return Notification.objects.create(
-                recipient=recipient, kind=kind, title=_CONTROL.sub(" ", title)[:250],
-                body=body, link=link, dedupe_key=dedupe_key,
+                recipient=recipient,
+                kind=kind,
+                title=_CONTROL.sub(" ", title)[:250],
+                body=body,
+                link=link,
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         # A concurrent worker recorded the same fact first.
@@ -91,7 +95,9 @@ def queue_email(
     try:
         validate_email(to)
     except ValidationError:
-        raise InvalidNotification(_("%(address)s is not an email address.") % {"address": to})
+        raise InvalidNotification(
+            _("%(address)s is not an email address.") % {"address": to}
+        ) from None
     existing = EmailDelivery.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
@@ -99,11 +105,14 @@ def queue_email(
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}_body.txt", context)
     # Headers never carry line breaks, whatever a template or a name contained.
-    subject = " ".join(_CONTROL.sub(" ", subject).split())[:250]
+    clean_subject = " ".join(_CONTROL.sub(" ", subject).split())[:250]
     try:
         with transaction.atomic():
             delivery = EmailDelivery.objects.create(
-                dedupe_key=dedupe_key, to_address=to, subject=subject, body=body.strip() + "\n",
+                dedupe_key=dedupe_key,
+                to_address=to,
+                subject=clean_subject,
+                body=body.strip() + "\n",
                 language=language,
             )
     except IntegrityError:
@@ -117,7 +126,7 @@ def _enqueue(delivery_id: int) -> None:
 
     try:
         deliver_email_task.enqueue(delivery_id)
-    except Exception:  # noqa: BLE001 — the periodic sweep delivers it anyway
+    except Exception:
         logger.exception("could not enqueue email delivery %s; the sweep will send it", delivery_id)
 
 
@@ -148,7 +157,7 @@ def deliver_email(*, delivery_id: int, now: datetime | None = None) -> bool:
     )
     try:
         message.send(fail_silently=False)
-    except Exception as exc:  # noqa: BLE001 — any transport failure is retried
+    except Exception as exc:
         attempts = delivery.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
         EmailDelivery.objects.filter(pk=delivery_id).update(
@@ -161,8 +170,11 @@ def deliver_email(*, delivery_id: int, now: datetime | None = None) -> bool:
         logger.warning("email %s failed (attempt %s): %s", delivery_id, attempts, exc)
         return False
     EmailDelivery.objects.filter(pk=delivery_id).update(
-        status=EmailDelivery.Status.SENT, attempts=delivery.attempts + 1, sent_at=timezone.now(),
-        lease_until=None, last_error="",
+        status=EmailDelivery.Status.SENT,
+        attempts=delivery.attempts + 1,
+        sent_at=timezone.now(),
+        lease_until=None,
+        last_error="",
     )
     return True
 
@@ -173,6 +185,9 @@ def deliver_due_emails(*, now: datetime | None = None, limit: int = 100) -> int:
     due = Q(status=EmailDelivery.Status.PENDING, next_attempt_at__lte=moment) | Q(
         status=EmailDelivery.Status.SENDING, lease_until__lt=moment
     )
-    ids = list(EmailDelivery.objects.filter(due).order_by("next_attempt_at")
-               .values_list("pk", flat=True)[:limit])
+    ids = list(
+        EmailDelivery.objects.filter(due)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     return sum(deliver_email(delivery_id=pk, now=moment) for pk in ids)

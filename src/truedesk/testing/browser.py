@@ -51,8 +51,9 @@ class PageErrors(list[str]):
     """Console errors and uncaught exceptions collected from a page."""
 
 
-def open_page(browser: Any, base_url: str, *, time_zone: str = "Europe/Vilnius",
-              locale: str = "en-GB") -> tuple[Any, Any, PageErrors]:
+def open_page(
+    browser: Any, base_url: str, *, time_zone: str = "Europe/Vilnius", locale: str = "en-GB"
+) -> tuple[Any, Any, PageErrors]:
     context = browser.new_context(base_url=base_url, timezone_id=time_zone, locale=locale)
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from truedesk.accounts.models import Department, Partner, User
 from truedesk.customers.models import ContactPoint, Customer, Membership, Organisation
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 (test-only)
+PASSWORD = "correct-horse-battery"
 
 
 @dataclass
@@ -33,21 +33,35 @@ class World:
 
 def make_staff(username: str, role: str, full_name: str) -> User:
     first, _, last = full_name.partition(" ")
-    user = User(username=username, kind="staff", role=role, first_name=first, last_name=last,
-                email=f"{username}@truedesk.test", is_staff=role == "admin")
+    user = User(
+        username=username,
+        kind="staff",
+        role=role,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@truedesk.test",
+        is_staff=role == "admin",
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
 
 
 def make_customer(username: str, full_name: str, email: str) -> tuple[User, Customer]:
-    user = User(username=username, kind="customer", role="", email=email,
-                first_name=full_name.split()[0], last_name=full_name.split()[-1])
+    user = User(
+        username=username,
+        kind="customer",
+        role="",
+        email=email,
+        first_name=full_name.split()[0],
+        last_name=full_name.split()[-1],
+    )
     user.set_password(PASSWORD)
     user.save()
     customer = Customer.objects.create(name=full_name, user=user)
-    ContactPoint.objects.create(customer=customer, kind="email", value=email,
-                                normalized=email.lower(), is_primary=True)
+    ContactPoint.objects.create(
+        customer=customer, kind="email", value=email, normalized=email.lower(), is_primary=True
+    )
     return user, customer
 
 
@@ -64,10 +78,28 @@ def build_world() -> World:
     acme = Organisation.objects.create(name="Acme Ltd", account_manager=carol)
     Membership.objects.create(customer=dave, organisation=acme, title="IT manager")
     partner = Partner.objects.create(name="Travelwise")
-    erin = User(username="erin", kind="partner", role="", partner=partner,
-                first_name="Erin", last_name="Evans", email="erin@travelwise.test")
+    erin = User(
+        username="erin",
+        kind="partner",
+        role="",
+        partner=partner,
+        first_name="Erin",
+        last_name="Evans",
+        email="erin@travelwise.test",
+    )
     erin.set_password(PASSWORD)
     erin.save()
-    return World(alice=alice, bob=bob, carol=carol, dave_user=dave_user, dave=dave,
-                 fiona_user=fiona_user, fiona=fiona, erin=erin, partner=partner,
-                 support=support, billing=billing, acme=acme)
+    return World(
+        alice=alice,
+        bob=bob,
+        carol=carol,
+        dave_user=dave_user,
+        dave=dave,
+        fiona_user=fiona_user,
+        fiona=fiona,
+        erin=erin,
+        partner=partner,
+        support=support,
+        billing=billing,
+        acme=acme,
+    )

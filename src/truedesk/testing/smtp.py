@@ -23,10 +23,10 @@ class _Collector:
         self.messages: list[EmailMessage] = []
         self.received = threading.Condition()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.received:
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)
             self.received.notify_all()
         return "250 OK"
 

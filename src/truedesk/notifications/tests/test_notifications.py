@@ -15,16 +15,28 @@ TEMPLATE = "notifications/tests/hello"
 
 def _queue(key="case-7-news", to="dave@example.com", name="Dave"):
     return actions.queue_email(
-        to=to, template=TEMPLATE, context={"name": name, "number": 7}, language="en",
+        to=to,
+        template=TEMPLATE,
+        context={"name": name, "number": 7},
+        language="en",
         dedupe_key=key,
     )
 
 
 def test_a_fact_is_notified_once_however_often_it_is_raised(world):
-    first = actions.notify_staff(recipient=world.alice, kind="promise_due", title="Call Dave",
-                                 dedupe_key="promise-1-reminder", link="/desk/cases/1001/")
-    again = actions.notify_staff(recipient=world.alice, kind="promise_due", title="Call Dave",
-                                 dedupe_key="promise-1-reminder")
+    first = actions.notify_staff(
+        recipient=world.alice,
+        kind="promise_due",
+        title="Call Dave",
+        dedupe_key="promise-1-reminder",
+        link="/desk/cases/1001/",
+    )
+    again = actions.notify_staff(
+        recipient=world.alice,
+        kind="promise_due",
+        title="Call Dave",
+        dedupe_key="promise-1-reminder",
+    )
     assert first.pk == again.pk
     assert Notification.objects.count() == 1
     assert count_unread_notifications(world.alice) == 1
@@ -35,11 +47,17 @@ def test_customers_get_no_desk_notifications_and_links_stay_inside(world):
     with pytest.raises(InvalidNotification):
         actions.notify_staff(recipient=world.dave_user, kind="x", title="t", dedupe_key="k1")
     with pytest.raises(InvalidNotification):
-        actions.notify_staff(recipient=world.alice, kind="x", title="t", dedupe_key="k2",
-                             link="https://evil.example/")
+        actions.notify_staff(
+            recipient=world.alice,
+            kind="x",
+            title="t",
+            dedupe_key="k2",
+            link="https://evil.example/",
+        )
     with pytest.raises(InvalidNotification):
-        actions.notify_staff(recipient=world.alice, kind="x", title="t", dedupe_key="k3",
-                             link="//evil.example/")
+        actions.notify_staff(
+            recipient=world.alice, kind="x", title="t", dedupe_key="k3", link="//evil.example/"
+        )
 
 
 def test_marking_read_touches_only_the_users_own(world):
