@@ -1,0 +1,1 @@
+"""Business calendars: opening hours, public holidays and business-time arithmetic."""
