@@ -18,16 +18,17 @@ pytestmark = pytest.mark.browser
 
 
 def _chart_is_drawn(page) -> bool:
-    return bool(
-        page.evaluate(
-            """() => {
-                const canvas = document.getElementById("staffing-chart");
-                return canvas.dataset.drawn === "true"
-                    && window.Chart.getChart(canvas) !== undefined
-                    && canvas.width > 0 && canvas.height > 0;
-            }"""
-        )
+    # Scripts are deferred: wait (bounded by the page's default timeout) for the
+    # chart to be drawn rather than checking at one instant.
+    page.wait_for_function(
+        """() => {
+            const canvas = document.getElementById("staffing-chart");
+            return canvas !== null && canvas.dataset.drawn === "true"
+                && window.Chart !== undefined && window.Chart.getChart(canvas) !== undefined
+                && canvas.width > 0 && canvas.height > 0;
+        }"""
     )
+    return True
 
 
 def test_carol_finds_the_agents_needed_then_adds_patience_and_sees_abandonment(page, live_world):
