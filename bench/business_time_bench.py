@@ -1,7 +1,7 @@
 """Business-time throughput: deadlines and elapsed business time over random moments of a year.
 
 Run from the repository root:  .venv/bin/python -m bench.business_time_bench
-Writes markdown to stdout and docs/benchmarks-business-time.md. The issue's target is
+Writes markdown to stdout and a section of docs/benchmarks.md. The issue's target is
 at least 100,000 clock evaluations per second.
 """
 
@@ -19,9 +19,9 @@ from datetime import time as clock
 from importlib import metadata
 from pathlib import Path
 
+from bench.report import write_standalone
 from truedesk.calendars import business_time as bt
 
-OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-business-time.md"
 COMMAND = ".venv/bin/python -m bench.business_time_bench"
 TARGET = 100_000
 
@@ -171,7 +171,7 @@ def main() -> None:
     )
     print(text)
     if not args.no_write:
-        OUTPUT.write_text(text, encoding="utf-8")
+        write_standalone("business-time", text)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Run from the repository root:  .venv/bin/python -m bench.erlang_bench
 pyworkforce is installed for this benchmark only (`.venv/bin/pip install pyworkforce`);
-it is never a runtime dependency. Writes markdown to stdout and docs/benchmarks-erlang.md.
+it is never a runtime dependency. Writes markdown to stdout and a section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from bench.report import write_standalone
 from truedesk.workforce.queueing import evaluate, evaluate_many, required_agents
 
-OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-erlang.md"
 QUEUES, INTERVALS, MINUTES = 20, 7 * 96, 15
 COMMAND = ".venv/bin/python -m bench.erlang_bench"
 
@@ -338,7 +338,6 @@ def main() -> None:
     parser.add_argument(
         "--stride", type=int, default=1, help="time pyworkforce on every Nth interval only"
     )
-    parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     try:
         import pyworkforce  # noqa: F401
@@ -378,8 +377,7 @@ def main() -> None:
     }
     text = render(report)
     print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    write_standalone("erlang", text)
 
 
 if __name__ == "__main__":

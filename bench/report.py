@@ -153,3 +153,14 @@ def _run_markdown(run: dict[str, Any], command: str) -> list[str]:
             " query count grows with the data shown (an N+1 to fix).",
         ]
     return lines
+
+
+def write_standalone(name: str, markdown: str, *, path: Path = DOC) -> None:
+    """Put a benchmark's own markdown report into docs/benchmarks.md as section `name`.
+
+    Its headings move one level down so they sit under the page's title.
+    """
+    demoted = "\n".join(
+        "#" + line if line.startswith("#") else line for line in markdown.strip().splitlines()
+    )
+    update_section(name, demoted, path=path)

@@ -4,7 +4,7 @@ Run from the repository root:  .venv/bin/python -m bench.wait_bench  [--customer
 Simulates independent days of M/M/n and M/M/n+M traffic (and one day with a peaked load)
 with the seeded event-level simulator, asks every predictor for each customer who found
 all agents busy, and compares with the realised wait. Writes markdown to stdout and to
-docs/benchmarks-wait.md. Pure NumPy/SciPy; no database.
+a section of docs/benchmarks.md. Pure NumPy/SciPy; no database.
 """
 
 # ruff: noqa: RUF001  (the report is for people: Greek letters, minus signs, dashes on purpose)
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.report import write_standalone
 from truedesk.workforce.queueing.wait_prediction import announced_minutes
 from truedesk.workforce.queueing.wait_simulation import (
     PREDICTOR_NAMES,
@@ -32,7 +33,6 @@ from truedesk.workforce.queueing.wait_simulation import (
     simulate_waits,
 )
 
-OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-wait.md"
 COMMAND = ".venv/bin/python -m bench.wait_bench"
 AHT = 300.0
 RECENT_SERVED = 20
@@ -386,15 +386,13 @@ def main() -> None:
         help="simulated arrivals per scenario (whole days, at least 5)",
     )
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     markovian = [run(s, args.customers, args.seed + i) for i, s in enumerate(MARKOVIAN)]
     abandoning = [run(s, args.customers, args.seed + 100 + i) for i, s in enumerate(ABANDONING)]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = render(markovian, abandoning, args.customers, stamp)
     print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    write_standalone("wait-prediction", text)
 
 
 if __name__ == "__main__":
