@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def other_benchmarks() -> list[str]:
-    """Every bench/*_bench.py: run as `python -m bench.NAME`, each writes its own document."""
+    """Every bench/*_bench.py: run as `python -m bench.NAME`; each writes its own section."""
     return sorted(path.stem for path in HERE.glob("*_bench.py"))
 
 
