@@ -2,8 +2,13 @@ from truedesk.notifications.actions import notify_staff
 
 
 def test_staff_see_their_notifications_and_can_mark_them_read(client, world):
-    notify_staff(recipient=world.alice, kind="promise_due", title="Call Dave back by 17:00",
-                 dedupe_key="p1", link="/desk/")
+    notify_staff(
+        recipient=world.alice,
+        kind="promise_due",
+        title="Call Dave back by 17:00",
+        dedupe_key="p1",
+        link="/desk/",
+    )
     notify_staff(recipient=world.bob, kind="promise_due", title="Bob's own", dedupe_key="p2")
     client.force_login(world.alice)
     page = client.get("/desk/notifications/").content.decode()

@@ -127,6 +127,7 @@ def test_an_impossible_load_says_no_staffing_up_to_the_limit():
     from truedesk.workforce.queueing import QueueingInputError, required_agents
 
     with pytest.raises(QueueingInputError) as error:
-        required_agents(arrivals_per_hour=1e12, aht_seconds=240, target_sl=0.8,
-                        answer_time_seconds=20)
+        required_agents(
+            arrivals_per_hour=1e12, aht_seconds=240, target_sl=0.8, answer_time_seconds=20
+        )
     assert "1,000,000" in str(error.value)
