@@ -14,6 +14,7 @@ from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from truedesk.accounts.actions import revoke_api_token
 from truedesk.accounts.errors import DomainError
@@ -96,7 +97,10 @@ def revoke_tokens(modeladmin: ApiTokenAdmin, request: HttpRequest, queryset: Que
             revoked += 1
     if revoked:
         modeladmin.message_user(
-            request, _("%(count)d token(s) revoked.") % {"count": revoked}, messages.SUCCESS
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
         )
 
 
