@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["truedesk", *(sys.argv[1:] if argv is None else argv)])
+        args = sys.argv[1:] if argv is None else argv
+        # `truedesk check-promises` runs the check_promises command.
+        args = [args[0].replace("-", "_"), *args[1:]] if args and args[0][:1] != "-" else args
+        execute_from_command_line(["truedesk", *args])
     except ImproperlyConfigured as exc:
         # Bad configuration is reported as one clear line, not a traceback.
         print(f"truedesk: configuration error: {exc}", file=sys.stderr)

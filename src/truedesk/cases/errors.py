@@ -13,6 +13,8 @@ errors by class or code; they never parse messages.
 | AlreadyOwned        | already_owned         | 409  | owner (display name)    |
 | InvalidTransition   | invalid_transition    | 409  |                         |
 | TransferNotPending  | transfer_not_pending  | 409  |                         |
+| DepartmentClosed    | department_closed     | 409  | next_open_at, department|
+| AgentOffShift       | agent_off_shift       | 409  | next_open_at, agent     |
 | InvalidTransfer     | invalid_transfer      | 422  |                         |
 | AttachmentRejected  | attachment_rejected   | 422  |                         |
 | MergeNotAllowed     | merge_not_allowed     | 422  |                         |
@@ -22,6 +24,8 @@ errors by class or code; they never parse messages.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as gettext_now
@@ -97,6 +101,43 @@ class TransferNotPending(CaseError):
     code = "transfer_not_pending"
     http_status = 409
     default_message = _("This transfer is no longer waiting for an answer.")
+
+
+class ReceiverUnavailable(CaseError):
+    """The department or person a case would go to is not there now (HTTP 409).
+
+    `next_open_at` (aware UTC, or None when not within a year) says when they
+    are; details carry it as an ISO 8601 string for API clients.
+    """
+
+    code = "receiver_unavailable"
+    http_status = 409
+    default_message = _("Nobody is there to take the case now.")
+    receiver_key = "receiver"
+
+    def __init__(
+        self, message: str | Promise | None = None, *, receiver: str, next_open_at: datetime | None
+    ) -> None:
+        iso = next_open_at.isoformat() if next_open_at is not None else None
+        super().__init__(message, **{"next_open_at": iso, self.receiver_key: receiver})
+        self.receiver = receiver
+        self.next_open_at = next_open_at
+
+
+class DepartmentClosed(ReceiverUnavailable):
+    """The department is closed by its opening hours; details: next_open_at, department."""
+
+    code = "department_closed"
+    default_message = _("That department is closed now.")
+    receiver_key = "department"
+
+
+class AgentOffShift(ReceiverUnavailable):
+    """The person keeps shifts and is not on one now; details: next_open_at, agent."""
+
+    code = "agent_off_shift"
+    default_message = _("That person is not on shift now.")
+    receiver_key = "agent"
 
 
 class InvalidTransfer(CaseError):
