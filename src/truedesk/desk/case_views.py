@@ -27,13 +27,16 @@ from truedesk.cases.customer_history import get_recognition
 from truedesk.cases.errors import (
     AlreadyOwned,
     CaseError,
+    InvalidCursor,
     InvalidInput,
     NotFound,
     StaleVersion,
 )
 from truedesk.cases.models import Case, Interaction, Transfer
+from truedesk.cases.selectors import Position, TimelineItem
 from truedesk.desk import selectors as desk_selectors
 from truedesk.desk.access import acting_user, staff_required
+from truedesk.desk.availability_views import callback_offer
 from truedesk.desk.forms import (
     MERGE,
     CaseEditForm,
@@ -44,7 +47,11 @@ from truedesk.desk.forms import (
     StatusForm,
     TransferForm,
 )
-from truedesk.desk.responses import status_for
+from truedesk.desk.pagination import position_from, url_with
+from truedesk.desk.responses import broken_link, status_for
+
+# The newest entries of a case's timeline shown at once; older ones are a link away.
+TIMELINE_PAGE = 50
 
 
 def stale_message() -> str:
@@ -105,6 +112,30 @@ def _forms(
     return built
 
 
+def _timeline(
+    request: HttpRequest, user: User, case: Case, before: Position | None
+) -> dict[str, Any]:
+    """One page of the timeline, newest first, with links to older entries and back."""
+    items = selectors.get_case_timeline(user, case, limit=TIMELINE_PAGE + 1, before=before)
+    shown: list[TimelineItem] = items[:TIMELINE_PAGE]
+    # Links name the case page itself: this may render the answer to a POST.
+    path = case_url(case)
+    older = shown[-1].position.encode() if len(items) > TIMELINE_PAGE else None
+    return {
+        "timeline": shown,
+        "timeline_older_url": url_with(
+            request, {"before": older}, anchor="timeline-heading", path=path
+        )
+        if older
+        else None,
+        "timeline_newest_url": url_with(
+            request, {"before": None}, anchor="timeline-heading", path=path
+        )
+        if before
+        else None,
+    }
+
+
 def render_case(
     request: HttpRequest,
     case: Case,
@@ -112,8 +143,12 @@ def render_case(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
     error: str = "",
+    before: Position | None = None,
 ) -> HttpResponse:
-    """The case page; `bound` forms (with the user's input and errors) replace the blank ones."""
+    """The case page; `bound` forms (with the user's input and errors) replace the blank ones.
+
+    The timeline shows the newest TIMELINE_PAGE entries, or those older than `before`.
+    """
     user = acting_user(request)
     bound = bound or {}
     if bound or error:
@@ -124,13 +159,14 @@ def render_case(
     context = {
         "nav": "",
         "case": case,
-        "timeline": selectors.get_case_timeline(user, case),
+        **_timeline(request, user, case, before),
         "recognition": get_recognition(case.customer, as_of=case),
         "pending": pending,
         "pending_for_me": _is_receiver(user, pending),
         "links": selectors.list_case_links(user, case),
         "forms": _forms(user, case, pending, bound),
         "open_forms": set(bound),
+        "callback_offer": callback_offer(bound.get("transfer")),
         "error": error,
         "can_work": can_work,
         "can_write": can_work and case.status != Case.Status.CLOSED,
@@ -147,8 +183,12 @@ def render_case(
 @require_GET
 @staff_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """Everything about one case: header, counters, customer, the whole timeline, the forms."""
-    return render_case(request, get_case(request, number))
+    """Everything about one case: header, counters, customer, the timeline by page, the forms."""
+    try:
+        before = position_from(request)
+    except InvalidCursor:
+        return broken_link()
+    return render_case(request, get_case(request, number), before=before)
 
 
 def _add_error(form: forms.Form, err: CaseError) -> None:

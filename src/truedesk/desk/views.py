@@ -6,9 +6,8 @@ case page and its forms live in case_views.py.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from truedesk.accounts.errors import DomainError
 from truedesk.accounts.models import Department
 from truedesk.cases import actions, permissions, selectors
 from truedesk.cases.customer_history import get_customer_360, get_organisation_overview
-from truedesk.cases.errors import CaseError, NotFound
+from truedesk.cases.errors import CaseError, InvalidCursor, NotFound
 from truedesk.cases.models import Case, Transfer
 from truedesk.customers.selectors import (
     get_customer_for_user,
@@ -29,21 +28,16 @@ from truedesk.desk import selectors as desk_selectors
 from truedesk.desk.access import acting_user, staff_required
 from truedesk.desk.case_views import render_case
 from truedesk.desk.forms import DeclineTransferForm, SearchForm
-from truedesk.desk.responses import status_for
-
-LIST_LIMIT = 200
-
-
-def _case_rows(cases: list[Case]) -> list[dict[str, Any]]:
-    counts = desk_selectors.count_cases_per_customer({case.customer_id for case in cases})
-    return [{"case": case, "customer_cases": counts.get(case.customer_id, 0)} for case in cases]
+from truedesk.desk.pagination import page_links, page_number, paginate, position_from, url_with
+from truedesk.desk.responses import broken_link, status_for
+from truedesk.desk.rows import case_rows, interaction_rows
 
 
 def _render_home(
     request: HttpRequest, *, bound: DeclineTransferForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = acting_user(request)
-    cases = list(selectors.list_my_cases(user)[: LIST_LIMIT + 1])
+    cases, pages = paginate(request, selectors.list_my_cases(user), anchor="mine-heading")
     incoming = list(selectors.list_pending_transfers_for(user))
     decline_forms = [
         (
@@ -56,8 +50,8 @@ def _render_home(
     ]
     context = {
         "nav": "home",
-        "rows": _case_rows(cases[:LIST_LIMIT]),
-        "truncated": len(cases) > LIST_LIMIT,
+        "rows": case_rows(cases),
+        "pages": pages,
         "incoming": decline_forms,
         "outgoing": desk_selectors.list_pending_transfers_sent(user),
     }
@@ -75,29 +69,26 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required
 def queues(request: HttpRequest) -> HttpResponse:
     """The department picker: my departments with how many cases wait unowned in each."""
-    user = acting_user(request)
-    context = {
-        "nav": "queues",
-        "departments": desk_selectors.list_queue_departments(user),
-        "unrouted": desk_selectors.count_unrouted_cases(),
-    }
+    context = {"nav": "queues", "picker": desk_selectors.get_queue_picker(acting_user(request))}
     return render(request, "desk/queues.html", context)
 
 
 def _render_queue(
-    request: HttpRequest, *, title: str, cases: list[Case], department: Department | None
+    request: HttpRequest, *, title: str, cases: QuerySet[Case], department: Department | None
 ) -> HttpResponse:
+    """One page of a queue; the picker's count is the queue's length, so paging adds no COUNT."""
     user = acting_user(request)
-    shown = cases[:LIST_LIMIT]
+    picker = desk_selectors.get_queue_picker(user)
+    waiting = picker.unrouted if department is None else picker.waiting_in(department)
+    shown, pages = paginate(request, cases, total=waiting, anchor="queue-heading")
     context = {
         "nav": "queues",
         "title": title,
         "department": department,
-        "departments": desk_selectors.list_queue_departments(user),
-        "unrouted": desk_selectors.count_unrouted_cases(),
+        "picker": picker,
         "unrouted_page": department is None,
-        "rows": _case_rows(shown),
-        "truncated": len(cases) > LIST_LIMIT,
+        "rows": case_rows(shown),
+        "pages": pages,
         # Every case of one queue falls under the same rule, so one check serves all rows.
         "can_take": bool(shown) and permissions.can_take_case(user, shown[0]),
     }
@@ -112,7 +103,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     department = desk_selectors.find_department(slug)
     if department is None:
         raise Http404
-    cases = list(selectors.list_department_queue(user, department)[: LIST_LIMIT + 1])
+    cases = selectors.list_department_queue(user, department)
     return _render_queue(request, title=department.name, cases=cases, department=department)
 
 
@@ -120,7 +111,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def unrouted(request: HttpRequest) -> HttpResponse:
     """The general queue: active cases with no department and no owner yet."""
-    cases = desk_selectors.list_unrouted_cases(LIST_LIMIT + 1)
+    cases = desk_selectors.list_unrouted_cases()
     return _render_queue(request, title=_("Not yet routed"), cases=cases, department=None)
 
 
@@ -199,14 +190,40 @@ def cancel_transfer(request: HttpRequest, pk: str) -> HttpResponse:
 @require_GET
 @staff_required
 def customer(request: HttpRequest, pk: str) -> HttpResponse:
-    """The customer 360: contacts, organisations, recognition, every case and interaction."""
+    """The customer 360: contacts, organisations, recognition, cases and interactions by page."""
     user = acting_user(request)
     try:
+        before = position_from(request)
+    except InvalidCursor:
+        return broken_link()
+    try:
         record = get_customer_for_user(user, int(pk))
-        view = get_customer_360(user=user, customer=record)
+        view = get_customer_360(
+            user=user, customer=record, before=before, cases_page=page_number(request, "cases_page")
+        )
     except DomainError:
         raise Http404 from None
-    return render(request, "desk/customer.html", {"nav": "", "view": view})
+    context = {
+        "nav": "",
+        "view": view,
+        "case_rows": case_rows(view.cases, with_customer=False),
+        "contact_rows": interaction_rows(view.interactions),
+        "case_pages": page_links(
+            request,
+            number=view.cases_page,
+            pages=view.cases_pages,
+            total=view.cases_total,
+            name="cases_page",
+            anchor="cases-heading",
+        ),
+        "older_url": url_with(request, {"before": view.older.encode()}, anchor="contacts-heading")
+        if view.older
+        else None,
+        "newest_url": url_with(request, {"before": None}, anchor="contacts-heading")
+        if before
+        else None,
+    }
+    return render(request, "desk/customer.html", context)
 
 
 @require_GET
@@ -238,7 +255,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "nav": "search",
         "form": form,
         "query": query,
-        "rows": _case_rows(cases),
+        "rows": case_rows(cases),
         "customers": customers,
         "too_short": bool(query) and len(query) < 2 and not query.isdigit(),
     }

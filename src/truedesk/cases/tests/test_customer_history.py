@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from truedesk.accounts.errors import NotAllowed
@@ -97,7 +98,9 @@ def test_the_360_needs_a_constant_number_of_queries(world, django_assert_max_num
     build_history(world, 15)
     with django_assert_max_num_queries(small):
         count_queries()
-    assert small <= 5
+    # Customer, contact points, memberships; case figures; one page of cases;
+    # the interactions on his cases and those he wrote elsewhere.
+    assert small <= 7
 
 
 def test_recognition_marks_returning_customers_with_lifetime_figures(world):
@@ -163,3 +166,55 @@ def test_the_organisation_overview_has_members_manager_and_cases(world):
     assert (overview.open_cases, overview.cases_truncated) == (1, False)
     limited = get_organisation_overview(user=world.bob, organisation=world.acme, limit=1)
     assert limited.cases == [newer] and limited.cases_truncated
+
+
+def test_the_360_lists_cases_by_page_newest_first(world):
+    build_history(world, 5)
+    newest_first = list(Case.objects.filter(customer=world.dave).order_by("-created_at"))
+
+    pages = [
+        get_customer_360(user=world.alice, customer=world.dave, cases_page=n, cases_per_page=2)
+        for n in (1, 2, 3)
+    ]
+
+    assert [view.cases for view in pages] == [newest_first[:2], newest_first[2:4], newest_first[4:]]
+    assert {(view.cases_total, view.cases_pages) for view in pages} == {(5, 3)}
+
+
+def test_a_360_case_page_past_the_end_shows_the_last_page(world):
+    build_history(world, 3)
+    view = get_customer_360(user=world.alice, customer=world.dave, cases_page=99, cases_per_page=2)
+    assert view.cases_page == 2 and len(view.cases) == 1
+
+
+def test_older_contacts_continue_where_the_newest_stopped_until_none_are_left(world):
+    build_history(world, 4)
+    fionas_case = make_case(world, customer=world.fiona, days=2)
+    Interaction.objects.create(
+        case=fionas_case, channel="portal", direction="inbound", author_customer=world.dave,
+        body="Me too", created_at=fionas_case.created_at + timedelta(minutes=2),
+    )  # fmt: skip
+    everything = list(
+        Interaction.objects.filter(
+            Q(case__customer=world.dave) | Q(author_customer=world.dave)
+        ).order_by("-created_at", "-id")
+    )
+
+    seen, before = [], None
+    while True:
+        view = get_customer_360(user=world.alice, customer=world.dave, limit=3, before=before)
+        seen += view.interactions
+        if view.older is None:
+            break
+        assert view.interactions_truncated
+        before = view.older
+
+    assert seen == everything
+
+
+def test_what_he_wrote_on_his_own_case_is_listed_once(world):
+    case = make_case(world)
+    own = Interaction.objects.create(
+        case=case, channel="portal", direction="inbound", author_customer=world.dave, body="Hi"
+    )
+    assert get_customer_360(user=world.alice, customer=world.dave).interactions == [own]

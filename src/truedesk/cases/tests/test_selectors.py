@@ -17,6 +17,7 @@ from truedesk.cases.errors import InvalidCursor, NotAllowed, NotFound
 from truedesk.cases.models import Case
 from truedesk.cases.selectors import (
     CaseFilters,
+    Position,
     get_attachment_for_user,
     get_case_for_user,
     get_case_timeline,
@@ -319,3 +320,55 @@ def test_pages_apply_filters_and_customer_scope(world, make_case):
 def test_a_tampered_cursor_is_a_clear_error(world, case, cursor):
     with pytest.raises(InvalidCursor):
         list_cases_page(world.alice, cursor=cursor)
+
+
+def _page_through(user, case, size):
+    """Every timeline item, read `size` at a time by following each page's last position."""
+    pages, before = [], None
+    while True:
+        page = get_case_timeline(user, case, limit=size, before=before)
+        pages.append(page)
+        if len(page) < size:
+            return pages
+        before = page[-1].position
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_reading_a_timeline_page_by_page_gives_every_item_once_in_order(world, case, size):
+    # Items that share one instant (an event and two interactions) are where a
+    # page boundary could skip or repeat one; time stands still to force ties.
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        take_case(acting_user=world.alice, case=case)
+        reply_to_case(acting_user=world.alice, case=case, body="Same instant", channel="email")
+        add_internal_note(acting_user=world.alice, case=case, body="Same instant, internal")
+    change_status(acting_user=world.alice, case=case, status="waiting_on_customer")
+    everything = get_case_timeline(world.alice, case)
+
+    pages = _page_through(world.alice, case, size)
+
+    assert [item for page in pages for item in page] == everything
+    assert all(len(page) <= size for page in pages)
+
+
+def test_a_timeline_position_survives_its_cursor_and_a_tampered_one_is_refused(world, case):
+    last = get_case_timeline(world.alice, case)[-1].position
+
+    assert Position.decode(last.encode()) == last
+    for bad in [
+        "",
+        "not-a-cursor",
+        "W10",
+        "WyJ4IiwgMSwgMF0",
+    ]:  # W10 is "[]", the last is ["x", 1, 0]
+        with pytest.raises(InvalidCursor):
+            Position.decode(bad)
+
+
+def test_customers_page_through_their_timeline_without_internal_items(world, case):
+    _timeline_case(world, case)
+    visible = get_case_timeline(world.dave_user, case)
+
+    pages = _page_through(world.dave_user, case, 1)
+
+    assert [item for page in pages for item in page] == visible
+    assert not any(item.is_internal for page in pages for item in page)

@@ -1,14 +1,18 @@
-"""Template tags of the agent desk: timeline event wording, durations, htmx form attributes."""
+"""Template tags of the agent desk: timeline wording, times, choice labels, htmx attributes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from truedesk.cases.models import Case, CaseEvent, CaseLink, EventKind
 
@@ -180,3 +184,57 @@ def hx_page(action: str) -> SafeString:
         'hx-select-oob="#desk-notice:innerHTML" hx-disabled-elt="find button"',
         action,
     )
+
+
+@register.simple_tag
+def ago(moment: datetime | None) -> str:
+    """`<time>` saying how long ago, with the exact local time (ISO-like) on hover.
+
+    Rendered in one go because lists show one per row: the three filters it
+    replaces (naturaltime, date "c", date DATETIME_FORMAT) cost twice as much.
+    """
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(timespec="seconds"),
+        local.strftime("%Y-%m-%d %H:%M"),
+        naturaltime(moment),
+    )
+
+
+@register.simple_tag
+def at(moment: datetime | None) -> str:
+    """`<time>` with the moment in the viewer's zone, written out in the viewer's format."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="seconds"),
+        date_format(local, "DATETIME_FORMAT"),
+    )
+
+
+# (model label, field, language) -> {value: translated label}. Translations do
+# not change while the process runs, so each is built once per language.
+_CHOICE_LABELS: dict[tuple[str, str, str], dict[Any, str]] = {}
+
+
+@register.filter
+def choice_label(obj: Any, field_name: str) -> str:
+    """The translated label of a choice field, like get_FOO_display but cached per language.
+
+    Timelines show two per entry; the lazy label of get_FOO_display is
+    translated anew every time.
+    """
+    meta = obj._meta
+    key = (meta.label, field_name, get_language() or "")
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        field = meta.get_field(field_name)
+        labels = {value: str(label) for value, label in field.flatchoices}
+        _CHOICE_LABELS[key] = labels
+    value = getattr(obj, field_name)
+    return labels.get(value, str(value))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 
 import time_machine
@@ -16,6 +18,7 @@ from truedesk.cases.actions import (
     take_case,
 )
 from truedesk.cases.attachments import AttachmentUpload
+from truedesk.desk import case_views
 
 
 def test_the_header_shows_every_fact_of_the_case(world, make_case, alice_client):
@@ -176,3 +179,46 @@ def test_attachment_links_are_downloads(world, case, alice_client):
 
     attachment = case.attachments.get()
     assert f'<a href="/files/{attachment.pk}/" download>a.pdf</a>' in page
+
+
+def _older_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]+)" rel="next">Show older entries', page)
+    assert found, "no link to older entries"
+    return html.unescape(found.group(1))
+
+
+def test_a_long_timeline_shows_the_newest_entries_and_the_rest_is_a_link_away(
+    world, case, alice_client, monkeypatch
+):
+    monkeypatch.setattr(case_views, "TIMELINE_PAGE", 3)
+    take_case(acting_user=world.alice, case=case)
+    for n in range(1, 5):
+        reply_to_case(acting_user=world.alice, case=case, body=f"Reply {n}", channel="email")
+
+    newest = alice_client.get(f"/desk/cases/{case.number}/").content.decode()
+    older = alice_client.get(_older_link(newest)).content.decode()
+    oldest = alice_client.get(_older_link(older)).content.decode()
+
+    assert [f"Reply {n}" in newest for n in (4, 3, 2, 1)] == [True, True, True, False]
+    assert "Reply 1" in older and "case_taken" not in older and "took the case" in older
+    assert "Reply 4" not in older and "Back to the newest entries" in older
+    assert "opened the case" in oldest and "Show older entries" not in oldest
+    # The "back" link leads to the plain case page.
+    assert f'href="/desk/cases/{case.number}/#timeline-heading"' in older
+
+
+def test_a_broken_link_to_older_entries_is_a_clear_error(world, case, alice_client):
+    response = alice_client.get(f"/desk/cases/{case.number}/?before=garbage")
+
+    assert response.status_code == 400
+    assert "This link to older entries is broken" in response.content.decode()
+
+
+def test_a_form_error_keeps_the_older_link_on_the_case_page(world, case, alice_client, monkeypatch):
+    monkeypatch.setattr(case_views, "TIMELINE_PAGE", 1)
+    reply_to_case(acting_user=world.alice, case=case, body="Second", channel="email")
+
+    page = alice_client.post(f"/desk/cases/{case.number}/note/", {"note-body": ""})
+
+    assert page.status_code == 422
+    assert f'<a href="/desk/cases/{case.number}/?before=' in page.content.decode()

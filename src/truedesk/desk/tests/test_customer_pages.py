@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+from truedesk.cases import customer_history
 from truedesk.cases.actions import add_internal_note, record_interaction, take_case
 from truedesk.customers.models import ContactPoint, Membership, Organisation
 
@@ -62,3 +66,33 @@ def test_an_organisation_without_anything_says_so(world, alice_client):
 
     assert "No cases for this organisation yet." in page
     assert "Nobody named yet." in page and "No members yet." in page
+
+
+def test_the_360_pages_long_histories_and_keeps_every_contact_reachable(
+    world, make_case, alice_client, monkeypatch
+):
+    monkeypatch.setattr(customer_history, "CASES_PER_PAGE", 2)
+    monkeypatch.setattr(customer_history, "INTERACTIONS_PER_PAGE", 2)
+    for n in range(1, 4):
+        make_case(subject=f"Case number {n}", body=f"Message {n}")
+    url = f"/desk/customers/{world.dave.pk}/"
+
+    first = alice_client.get(url).content.decode()
+    links = dict(re.findall(r'<a href="([^"]+)" rel="next">([^<]+)</a>', first))
+    links = {text.split()[0]: html.unescape(href) for href, text in links.items()}
+    next_cases = alice_client.get(links["Next"]).content.decode()
+    older = alice_client.get(links["Show"]).content.decode()
+
+    assert "Case number 3" in first and "Case number 2" in first and "Case number 1" not in first
+    assert 'Cases <span class="badge">3</span>' in first and "Page 1 of 2" in first
+    assert "Message 3" in first and "Message 2" in first and "Message 1" not in first
+    assert "Case number 1" in next_cases and "Case number 3" not in next_cases
+    assert "Message 1" in older and "Message 3" not in older
+    assert "Back to the newest contacts" in older and "Show older contacts" not in older
+
+
+def test_a_broken_link_to_older_contacts_is_a_clear_error(world, alice_client):
+    response = alice_client.get(f"/desk/customers/{world.dave.pk}/?before=%%%")
+
+    assert response.status_code == 400
+    assert "This link to older entries is broken" in response.content.decode()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from truedesk.cases.actions import change_status, take_case, transfer_case
 from truedesk.cases.models import Transfer
+from truedesk.desk import pagination
 
 
 def test_my_active_cases_are_listed_with_a_returning_badge(world, make_case, alice_client):
@@ -146,3 +150,40 @@ def test_the_sender_can_cancel_a_transfer(world, case, alice_client):
 
 def test_a_missing_transfer_is_a_404(world, alice_client):
     assert alice_client.post("/desk/transfers/4242/accept/").status_code == 404
+
+
+def _links(page: str) -> dict[str, str]:
+    """The pager's links by rel ("prev"/"next"), unescaped."""
+    return {
+        rel: html.unescape(href)
+        for href, rel in re.findall(r'<a href="([^"]+)" rel="(prev|next)"', page)
+    }
+
+
+def test_my_cases_come_a_page_at_a_time_with_links_both_ways(
+    world, make_case, alice_client, monkeypatch
+):
+    monkeypatch.setattr(pagination, "PER_PAGE", 2)
+    for subject, priority in [("Low one", 1), ("Urgent one", 4), ("High one", 3)]:
+        take_case(acting_user=world.alice, case=make_case(subject=subject, priority=priority))
+
+    first = alice_client.get("/desk/").content.decode()
+    second = alice_client.get(_links(first)["next"]).content.decode()
+
+    assert "Urgent one" in first and "High one" in first and "Low one" not in first
+    assert 'Cases you own <span class="badge">3</span>' in first and "Page 1 of 2" in first
+    assert _links(first) == {"next": "/desk/?page=2#mine-heading"}
+    assert "Low one" in second and "Urgent one" not in second
+    assert _links(second) == {"prev": "/desk/#mine-heading"}
+
+
+def test_a_page_past_the_end_shows_my_last_cases(world, make_case, alice_client, monkeypatch):
+    monkeypatch.setattr(pagination, "PER_PAGE", 2)
+    for subject in ["Alpha case", "Beta case", "Gamma case"]:
+        take_case(acting_user=world.alice, case=make_case(subject=subject))
+
+    page = alice_client.get("/desk/?page=99").content.decode()
+
+    # Same priority, so the least recently changed case is on the last page.
+    assert "Page 2 of 2" in page
+    assert "Alpha case" in page and "Beta case" not in page and "Gamma case" not in page

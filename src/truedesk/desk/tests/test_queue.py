@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from truedesk.cases.actions import take_case
+from truedesk.desk import pagination
 
 
 def test_the_picker_lists_my_departments_with_their_waiting_counts(world, make_case, client_for):
@@ -102,3 +103,23 @@ def test_cases_without_a_department_wait_in_the_general_queue(world, make_case, 
 
     assert "Came in through the web form" in page
     assert f"/desk/cases/{case.number}/take/" in page
+
+
+def test_a_long_queue_comes_a_page_at_a_time_most_urgent_first(
+    world, make_case, alice_client, monkeypatch
+):
+    monkeypatch.setattr(pagination, "PER_PAGE", 2)
+    make_case(subject="Routine", priority=1)
+    make_case(subject="Burning", priority=4)
+    make_case(subject="Pressing", priority=3)
+
+    first = alice_client.get("/desk/queue/support/").content.decode()
+    second = alice_client.get("/desk/queue/support/?page=2").content.decode()
+
+    assert "Burning" in first and "Pressing" in first and "Routine" not in first
+    assert 'Waiting for an owner <span class="badge">3</span>' in first
+    assert 'href="/desk/queue/support/?page=2#queue-heading" rel="next"' in first
+    assert "Routine" in second and "Burning" not in second
+    assert 'href="/desk/queue/support/#queue-heading" rel="prev"' in second
+    # Taking from page 2 without JavaScript comes back to page 2.
+    assert 'name="next" value="/desk/queue/support/?page=2"' in second
