@@ -144,13 +144,13 @@ class GenerationResult:
 
 
 def counts_as_contact(direction: str) -> bool:
-    """Whether an interaction adds to Case.contact_count: every exchange with the customer.
+    """Whether an interaction adds to Case.contact_count: a contact the customer made.
 
-    Internal notes are not contacts, as in cases.actions: the runaround guard counts
-    what the customer lived. The same interactions count their `handled_by` staff
-    member towards staff_touched_count.
+    As in cases.actions: the runaround guard counts how often the customer had to
+    reach out. Every customer-facing interaction (not internal notes) counts its
+    `handled_by` staff member towards staff_touched_count.
     """
-    return direction != Dir.INTERNAL
+    return direction == Dir.INBOUND
 
 
 def table_counts() -> dict[str, int]:
@@ -705,8 +705,12 @@ class _CaseBuilder:
             rows.append(row)
             if counts_as_contact(direction):
                 case.contact_count += 1
-                if row.handled_by_id is not None and row.handled_by_id not in touched:
-                    touched[row.handled_by_id] = at
+            if (
+                direction != Dir.INTERNAL
+                and row.handled_by_id is not None
+                and row.handled_by_id not in touched
+            ):
+                touched[row.handled_by_id] = at
             case.customer_seconds += row.customer_seconds
             if direction == Dir.INBOUND:
                 case.last_customer_activity_at = at

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from truedesk.accounts.actions import SystemActor
 from truedesk.accounts.models import Department, User
-from truedesk.cases import permissions
+from truedesk.cases import availability, permissions
 from truedesk.cases.attachments import Upload, check_uploads, store_attachment
 from truedesk.cases.errors import (
     AlreadyOwned,
@@ -116,6 +117,13 @@ def _announce(event: CaseEvent) -> None:
 
 def _user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": user.display_name}
+
+
+def _actor_of(acting: User | SystemActor) -> tuple[User | None, str]:
+    """(user, label) for an event: a signed-in user, or a system component by its label."""
+    if isinstance(acting, SystemActor):
+        return None, acting.label
+    return acting, ""
 
 
 def _named_ref(obj: Department | Organisation | None) -> dict[str, Any] | None:
@@ -260,9 +268,10 @@ def _add_interaction(
 ) -> tuple[Interaction, dict[str, Any]]:
     """Create the interaction and its files; return it with the case counter updates.
 
-    Counters: contact_count +1 per customer-facing (inbound/outbound)
-    interaction; staff_touched_count counts distinct staff who handled one;
-    customer_seconds adds the customer's own time.
+    Counters: contact_count +1 per contact the customer made (inbound: each
+    time they had to call, write or come in — the runaround guard counts these,
+    seed 003's 22 calls); staff_touched_count counts distinct staff who handled
+    a customer-facing interaction; customer_seconds adds the customer's own time.
     """
     _require_choice(new.channel, Interaction.Channel.values, "channel")
     _require_choice(new.direction, Direction.values, "direction")
@@ -301,8 +310,9 @@ def _add_interaction(
             attachment.file.delete(save=False)
         raise
     counters: dict[str, Any] = {}
-    if not internal:
+    if new.direction == Direction.INBOUND:
         counters["contact_count"] = F("contact_count") + 1
+    if not internal:
         counters.update(_note_staff_contact(case, new.handled_by))
     if new.customer_seconds:
         counters["customer_seconds"] = F("customer_seconds") + new.customer_seconds
@@ -494,13 +504,16 @@ def take_case(*, acting_user: User, case: Case) -> Case:
     return case
 
 
-def assign_case(*, acting_user: User, case: Case, owner: User) -> Case:
-    """A supervisor makes `owner` the owner; a pending transfer is cancelled.
+def assign_case(*, acting_user: User | SystemActor, case: Case, owner: User) -> Case:
+    """A supervisor (or a system component, e.g. the runaround guard) makes `owner` the owner.
 
-    Replacing an existing owner counts as one hand-over in transfer_count.
+    A pending transfer is cancelled. Replacing an existing owner counts as one
+    hand-over in transfer_count. A system actor is recorded by its label.
     """
-    if not permissions.can_assign_case(acting_user, case):
+    by_system = isinstance(acting_user, SystemActor)
+    if not by_system and not permissions.can_assign_case(acting_user, case):
         raise NotAllowed(_("Only a supervisor can assign cases."))
+    actor, actor_label = _actor_of(acting_user)
     _require_active_staff(owner, "owner")
     with transaction.atomic():
         _lock(case)
@@ -514,7 +527,7 @@ def assign_case(*, acting_user: User, case: Case, owner: User) -> Case:
             values["status"] = Status.OPEN
         if before_owner is not None:
             values["transfer_count"] = F("transfer_count") + 1
-        _cancel_pending_transfers(case, acting_user=acting_user, why="assigned")
+        _cancel_pending_transfers(case, acting_user=actor, why="assigned")
         _write(case, **values)
         _record(
             case,
@@ -523,9 +536,28 @@ def assign_case(*, acting_user: User, case: Case, owner: User) -> Case:
                 "owner": {"before": _user_ref(before_owner), "after": _user_ref(owner)},
                 "status": {"before": before_status, "after": case.status},
             },
-            actor=acting_user,
+            actor=actor,
+            actor_label=actor_label,
         )
     return case
+
+
+# Kinds that apps above cases record about a case through record_case_event.
+RECORDABLE_EVENT_KINDS = frozenset({EventKind.RESCUED, EventKind.GUARD_RESET})
+
+
+def record_case_event(
+    *, acting_user: User | SystemActor, case: Case, kind: str, data: dict[str, Any]
+) -> CaseEvent:
+    """Append an event an app above cases keeps on the case's trail (a rescue, a guard reset).
+
+    Only RECORDABLE_EVENT_KINDS; call it inside the caller's transaction. The
+    case row is not changed; subscribers hear the event after the commit.
+    """
+    if kind not in RECORDABLE_EVENT_KINDS:
+        raise InvalidInput(_("Unknown event kind."), field="kind")
+    actor, actor_label = _actor_of(acting_user)
+    return _record(case, kind, data, actor=actor, actor_label=actor_label)
 
 
 # --- details and status -----------------------------------------------------------------
@@ -597,7 +629,8 @@ def update_case(
 
     Optimistic locking: raises StaleVersion unless `expected_version` is the
     current version. The event lists each changed field before→after; nothing
-    changed means no write and no event.
+    changed means no write and no event. Moving the case into a department
+    that is closed right now raises DepartmentClosed.
     """
     if not permissions.can_work_case(acting_user, case):
         raise NotAllowed()
@@ -611,6 +644,11 @@ def update_case(
             before = getattr(case, name)
             if before != after:
                 diff[name] = {"before": _as_json(before), "after": _as_json(after)}
+        if "department" in diff and values["department"] is not None:
+            # Routing a case into a closed department strands the customer there.
+            availability.check_receiver_available(
+                to_user=None, to_department=values["department"], at=timezone.now()
+            )
         if "tags" in changes.given():
             names = _normalise_tags(changes.tags)
             before_tags = sorted(case.tags.values_list("name", flat=True))
@@ -879,7 +917,9 @@ def transfer_case(
     """Ask a person or department to take over; the current owner keeps the case until accepted.
 
     Only one transfer may wait per case. The sender (`from_user`) is the acting
-    user; transfer_count grows only when a transfer is accepted.
+    user; transfer_count grows only when a transfer is accepted. A department
+    closed right now, or a person off shift, is refused (DepartmentClosed,
+    AgentOffShift) with the next opening.
     """
     if not permissions.can_transfer_case(acting_user, case):
         raise NotAllowed(_("Only the owner or a supervisor can transfer this case."))
@@ -896,6 +936,7 @@ def transfer_case(
             expires_in=expires_in,
         )
         now = timezone.now()
+        availability.check_receiver_available(to_user=to_user, to_department=to_department, at=now)
         try:
             with transaction.atomic():
                 transfer = Transfer.objects.create(

@@ -138,6 +138,11 @@ class Case(models.Model):
     transfer_count = models.PositiveIntegerField(default=0)
     customer_seconds = models.PositiveIntegerField(default=0)
 
+    # Set when the case needs a supervisor's eyes (a promise to the customer was
+    # missed); the reason says why in one line.
+    flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
+    flag_reason = models.CharField(_("flag reason"), max_length=250, blank=True)
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -148,6 +153,14 @@ class Case(models.Model):
             models.Index(fields=["customer", "-created_at"], name="case_customer"),
             models.Index(fields=["organisation", "-created_at"], name="case_organisation"),
             models.Index(fields=["-updated_at", "-id"], name="case_updated"),
+            # Almost every case has merged_into NULL: SQLite's statistics then
+            # rate the plain foreign-key index useless and scan every case to
+            # find a case's merged children. This one holds only merged cases.
+            models.Index(
+                fields=["merged_into"],
+                name="case_merged_children",
+                condition=models.Q(merged_into__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -234,8 +247,12 @@ class Interaction(models.Model):
         verbose_name_plural = _("interactions")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["case", "-created_at"], name="interaction_case_time"),
-            models.Index(fields=["author_customer", "-created_at"], name="interaction_customer"),
+            # With the id, newest-first pages (timeline, customer 360) read
+            # these in order and stop at the page size; no sort of the history.
+            models.Index(fields=["case", "-created_at", "-id"], name="interaction_case_newest"),
+            models.Index(
+                fields=["author_customer", "-created_at", "-id"], name="interaction_author_newest"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -360,9 +377,7 @@ class CaseLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["from_case", "to_case", "kind"], name="case_link_once"
-            ),
+            models.UniqueConstraint(fields=["from_case", "to_case", "kind"], name="case_link_once"),
             models.CheckConstraint(
                 name="case_link_not_to_itself", condition=~models.Q(from_case=models.F("to_case"))
             ),
@@ -397,6 +412,17 @@ class EventKind(models.TextChoices):
     MERGE_RECEIVED = "case_merge_received", _("Another case merged in")
     LINKED = "case_linked", _("Case linked")
     UNLINKED = "case_unlinked", _("Case link removed")
+    FLAGGED = "case_flagged", _("Case flagged")
+    # Written by truedesk.promises (the promise ledger).
+    PROMISE_MADE = "promise_made", _("Promise made")
+    PROMISE_KEPT = "promise_kept", _("Promise kept")
+    PROMISE_BROKEN = "promise_broken", _("Promise broken")
+    PROMISE_RENEGOTIATED = "promise_renegotiated", _("Promise renegotiated")
+    PROMISE_MISSED = "promise_missed", _("Promise missed")
+    # Written by truedesk.runaround (the runaround guard).
+    RESCUED = "case_rescued", _("Rescued from a runaround")
+    GUARD_RESET = "runaround_guard_reset", _("Runaround guard reset")
+    SLA_BREACHED = "sla_breached", _("Service level breached")
 
 
 # The only events a customer may see; every other kind (and any kind added
@@ -424,8 +450,9 @@ class CaseEvent(models.Model):
     triggers (migration 0002) refuse it too, for writes that bypass the ORM.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, related_name="events",
-                             db_constraint=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, related_name="events", db_constraint=True
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
     )

@@ -38,12 +38,13 @@ def test_case_counters_match_the_interactions_and_staff_contacts_on_the_case():
     contacts = defaultdict(int)
     seconds = defaultdict(int)
     staff = defaultdict(set)
-    # The rule cases.actions keeps: a customer-facing interaction is a contact and
-    # its handler has touched the case; internal notes count for neither.
+    # The rule cases.actions keeps: a contact is one the customer made (inbound);
+    # the handler of any customer-facing interaction has touched the case.
     for row in Interaction.objects.values("case_id", "direction", "customer_seconds", "handled_by"):
         seconds[row["case_id"]] += row["customer_seconds"]
-        if row["direction"] != "internal":
+        if row["direction"] == "inbound":
             contacts[row["case_id"]] += 1
+        if row["direction"] != "internal":
             staff[row["case_id"]] |= {row["handled_by"]} - {None}
     recorded = defaultdict(set)
     for case_id, user_id in CaseStaffContact.objects.values_list("case_id", "user_id"):

@@ -20,7 +20,7 @@ def test_merging_closes_the_source_and_points_it_at_the_target(world, make_case)
     assert source.status == "closed" and source.closed_at is not None
     assert source.merged_into == target
     assert target.status == "new"
-    assert target.contact_count == 3
+    assert target.contact_count == 2
     assert target.staff_touched_count == 2
     assert CaseEvent.objects.get(case=source, kind="case_merged").data["into"] == {
         "id": target.pk,

@@ -15,7 +15,7 @@ from truedesk.cases.errors import InvalidInput, InvalidTransition, NotAllowed
 from truedesk.cases.models import CaseEvent, CaseStaffContact
 
 
-def test_staff_reply_goes_out_and_counts_as_a_contact(world, case):
+def test_staff_reply_goes_out_and_touches_the_case_but_is_not_a_customer_contact(world, case):
     take_case(acting_user=world.alice, case=case)
     reply = reply_to_case(
         acting_user=world.alice, case=case, body="Please restart it.", channel="email"
@@ -23,7 +23,9 @@ def test_staff_reply_goes_out_and_counts_as_a_contact(world, case):
     assert reply.direction == "outbound" and not reply.is_internal
     assert reply.author_user == world.alice and reply.handled_by == world.alice
     case.refresh_from_db()
-    assert case.contact_count == 2
+    # Only the customer's own contact (the opening message) counts: our reply
+    # is not a time the customer had to reach out.
+    assert case.contact_count == 1
     assert case.staff_touched_count == 1
     assert case.status == "open"
     event = CaseEvent.objects.get(case=case, kind="reply_added")
@@ -37,7 +39,7 @@ def test_each_distinct_staff_member_is_counted_once(world, case):
     case.refresh_from_db()
     assert case.staff_touched_count == 3
     assert CaseStaffContact.objects.filter(case=case).count() == 3
-    assert case.contact_count == 5
+    assert case.contact_count == 1
 
 
 def test_staff_reply_can_set_waiting_on_customer(world, case):
