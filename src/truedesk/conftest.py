@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from truedesk.testing import append_only
 from truedesk.testing import browser as browser_harness
@@ -15,6 +16,15 @@ from truedesk.testing.personas import World, build_world
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leaks() -> Any:
+    # Django's LocaleMiddleware activates the request's language in the thread and
+    # leaves it there; the test client runs requests in the test's own thread, so
+    # reset it or a Russian page would make the next test's output Russian.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
