@@ -8,11 +8,16 @@ from ninja import NinjaAPI, Schema
 from truedesk.accounts.errors import DomainError
 from truedesk.api.auth import BearerToken, StaffOrCustomerSession, api_user
 from truedesk.api.errors import error_responses, install_error_handlers
+from truedesk.calendars.api import departments_router
+from truedesk.calendars.api import router as calendars_router
 from truedesk.cases.api import attachments_router, transfers_router
 from truedesk.cases.api import router as cases_router
 from truedesk.cases.errors import CaseError
 from truedesk.customers.api import customers_router, organisations_router
+from truedesk.promises.api import router as promises_router
+from truedesk.sla.api import router as sla_router
 from truedesk.workforce.api import router as workforce_router
+from truedesk.workforce.levels_api import router as published_levels_router
 
 api = NinjaAPI(
     title="Truedesk API",
@@ -63,7 +68,12 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/attachments", attachments_router)
 api.add_router("/customers", customers_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/promises", promises_router)
+api.add_router("/sla", sla_router)
 api.add_router("/workforce", workforce_router)
+api.add_router("/calendars", calendars_router)
+api.add_router("/departments", departments_router)
+api.add_router("/published-service-levels", published_levels_router)
 
 
 def _domain_errors() -> tuple[type[Exception], ...]:
