@@ -30,6 +30,7 @@ from truedesk.accounts.models import User
 from truedesk.cases import permissions
 from truedesk.cases.errors import InvalidTransition
 from truedesk.cases.models import Case, CaseEvent, EventKind
+from truedesk.lib.sweeps import for_each_due
 from truedesk.promises import emails, selectors
 from truedesk.promises.errors import (
     InvalidInput,
@@ -261,21 +262,8 @@ class SweepResult:
 
 
 def _each(ids: Callable[[], QuerySet[Promise]], step: Callable[[int], bool]) -> int:
-    """Run `step` on every id the query finds, a batch at a time; a failing one is logged."""
-    done = 0
-    while True:
-        batch = list(ids().values_list("pk", flat=True)[:SWEEP_BATCH])
-        succeeded = 0
-        for pk in batch:
-            try:
-                succeeded += step(pk)
-            except Exception:
-                # One bad row must not stop the ledger: it stays due and is
-                # retried on the next sweep; the rest go on.
-                logger.exception("promise sweep step %s failed for promise %s", step, pk)
-        done += succeeded
-        if len(batch) < SWEEP_BATCH or not succeeded:
-            return done
+    """Run `step` on every due id, a batch at a time (see truedesk.lib.sweeps)."""
+    return for_each_due(ids, step, batch=SWEEP_BATCH, what="promise")
 
 
 def remind_owner(promise_id: int, *, now: datetime, lead: timedelta) -> bool:

@@ -30,6 +30,7 @@ from truedesk.calendars.models import BusinessCalendar
 from truedesk.cases.actions import assign_case
 from truedesk.cases.errors import CaseError, InvalidInput
 from truedesk.cases.models import Case, CaseEvent, EventKind
+from truedesk.lib.sweeps import for_each_due
 from truedesk.sla import clocks, emails, selectors
 from truedesk.sla.models import CaseSla, SlaClock, SlaCursor, SlaPolicy
 from truedesk.sla.replay import Replay
@@ -251,20 +252,8 @@ class SweepResult:
 
 
 def _each(ids: Callable[[], QuerySet[SlaClock]], step: Callable[[int], bool]) -> int:
-    """Run `step` on every id the query finds, a batch at a time; a failing one is logged."""
-    done = 0
-    while True:
-        batch = list(ids().values_list("pk", flat=True)[:SWEEP_BATCH])
-        succeeded = 0
-        for pk in batch:
-            try:
-                succeeded += step(pk)
-            except Exception:
-                # The clock stays due and is retried on the next sweep.
-                logger.exception("SLA sweep step %s failed for clock %s", step, pk)
-        done += succeeded
-        if len(batch) < SWEEP_BATCH or not succeeded:
-            return done
+    """Run `step` on every due id, a batch at a time (see truedesk.lib.sweeps)."""
+    return for_each_due(ids, step, batch=SWEEP_BATCH, what="SLA")
 
 
 def _with_case(clock_id: int) -> SlaClock:
