@@ -20,12 +20,12 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from bench import children
 
 COMMAND = ".venv/bin/python -m bench.promise_sweep_bench"
 TARGET_MS = 50.0
@@ -37,12 +37,6 @@ BATCH = 5000
 FUTURE_SUBJECT = "promise bench"
 DUE_SUBJECT = "promise bench due"
 HERE = Path(__file__).resolve().parent
-
-
-def _data_root() -> Path:
-    import tempfile
-
-    return Path(os.environ.get("BENCH_DATA_ROOT") or Path(tempfile.gettempdir()) / "truedesk-bench")
 
 
 # --- inside one database (a child process: Django reads settings once) -------------------
@@ -217,37 +211,15 @@ def child(promises: int, repeat: int) -> None:
 # --- the parent: one child per database, then the report --------------------------------
 
 
-def _ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def run_child(db: str, promises: int, repeat: int) -> dict[str, Any]:
-    env = dict(os.environ)
-    root = _data_root()
-    if db == "postgresql":
-        url = f"{os.environ.get('PROMISE_BENCH_POSTGRES_URL', POSTGRES_URL)}_{promises}"
-        _ensure_postgres_database(url)
-        env["DATABASE_URL"] = url
-        env["TRUEDESK_DATA_DIR"] = str(root / f"promise-postgresql-{promises}")
-    else:
-        env.pop("DATABASE_URL", None)
-        env["TRUEDESK_DATA_DIR"] = str(root / f"promise-sqlite-{promises}")
-    Path(env["TRUEDESK_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    env["PYTHONPATH"] = str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.promise_sweep_bench", "--child", "--promises",
-         str(promises), "--repeat", str(repeat)],
-        env=env, capture_output=True, text=True, cwd=HERE.parent,
-    )  # fmt: skip
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"the {db} run failed")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    url = f"{os.environ.get('PROMISE_BENCH_POSTGRES_URL', POSTGRES_URL)}_{promises}"
+    return children.run_child(
+        module="bench.promise_sweep_bench",
+        db=db,
+        data_name=f"promise-{{db}}-{promises}",
+        postgres_url=url,
+        args=["--promises", str(promises), "--repeat", str(repeat)],
+    )
 
 
 def report(results: list[dict[str, Any]], promises: int, repeat: int) -> str:
