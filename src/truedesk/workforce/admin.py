@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from truedesk.accounts.actions import record_audit_event
 from truedesk.calendars.models import Weekday
 from truedesk.workforce import selectors
-from truedesk.workforce.models import PublishedServiceLevel, Shift
+from truedesk.workforce.models import ContactQueue, PublishedServiceLevel, Shift
 
 
 class ShiftForm(forms.ModelForm):
@@ -120,3 +120,15 @@ class PublishedServiceLevelAdmin(AuditedAdmin):
             "%(count)d gap, %(hours)s h/week", "%(count)d gaps, %(hours)s h/week", len(found)
         ) % {"count": len(found), "hours": selectors.format_hours(hours)}
         return f"{summary}: {found[0].what}" + (" …" if len(found) > 1 else "")
+
+
+@admin.register(ContactQueue)
+class ContactQueueAdmin(AuditedAdmin):
+    audit_name = "contact_queue"
+    list_display = (
+        "name", "slug", "department", "channel", "target_service_level",
+        "answer_time_seconds", "patience_seconds", "shrinkage", "is_active",
+    )  # fmt: skip
+    list_filter = ("channel", "department", "is_active")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}

@@ -243,3 +243,71 @@ class PublishedServiceLevel(models.Model):
             raise ValidationError(
                 {"response_within": _("Give a response time between a minute and a week.")}
             )
+
+
+class ContactQueue(models.Model):
+    """A queue customers wait in: one department's contacts on one channel.
+
+    The contact centre names it by `slug` in the events it posts; forecasts,
+    staffing plans, live wait predictions and routing all work per queue, and
+    the targets below are what the planner staffs it for.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=60,
+        unique=True,
+        help_text=_("The name the contact centre uses for this queue in the events it sends."),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="contact_queues",
+        verbose_name=_("department"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    target_service_level = models.FloatField(
+        _("service-level target"),
+        default=0.8,
+        validators=[MinValueValidator(0.01), MaxValueValidator(0.999)],
+        help_text=_("Share of contacts to answer within the answer time, e.g. 0.8."),
+    )
+    answer_time_seconds = models.PositiveIntegerField(
+        _("answer time (s)"),
+        default=20,
+        validators=[MaxValueValidator(86_400)],
+    )
+    patience_seconds = models.PositiveIntegerField(
+        _("average patience (s)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(86_400)],
+        help_text=_("How long callers wait on average before hanging up; empty: they never do."),
+    )
+    shrinkage = models.FloatField(
+        _("shrinkage"),
+        default=0.3,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.95)],
+        help_text=_("Share of paid time agents are not available for contacts (breaks, training)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="queue_target_is_a_share",
+                condition=Q(target_service_level__gt=0) & Q(target_service_level__lt=1),
+            ),
+            models.CheckConstraint(
+                name="queue_shrinkage_is_a_share",
+                condition=Q(shrinkage__gte=0) & Q(shrinkage__lt=1),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
