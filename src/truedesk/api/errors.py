@@ -13,6 +13,8 @@ traceback in the body.
 | unauthenticated          | 401  | no valid bearer token or session                       |
 | not_allowed              | 403  | the user may not do this (partners: everything, yet)   |
 | not_found                | 404  | no such object, or one the user may not see            |
+|                          |      | (also: no such address under /api/, api/middleware.py) |
+| method_not_allowed       | 405  | the address exists but not for this HTTP method        |
 | stale_version            | 409  | the object changed since `version` was read            |
 | idempotency_key_reused   | 422  | an Idempotency-Key sent again with a different request |
 | idempotency_in_progress  | 409  | the first request with the key is still running        |

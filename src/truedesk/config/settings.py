@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "truedesk.api.middleware.ApiJsonErrorsMiddleware",
     # Axes must come last: it inspects the result of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -149,3 +149,27 @@ def test_no_body_makes_the_case_endpoints_fail_with_a_500(api, scene, body):
         if reply.status >= 400:
             assert set(reply.body) == {"code", "message", "details"}
     assert Case.objects.filter(merged_into__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize("path", ["/no-such-thing", "/cases/1/no-such-action", "/v2-typo/cases"])
+def test_an_unknown_address_under_the_api_is_a_json_404(api, world, path):
+    reply = api.get(path, as_="alice")
+
+    _assert_shape(reply, 404, "not_found")
+    assert reply.body["details"] == {"path": "/api/v1" + path}
+
+
+def test_an_unknown_address_outside_the_api_keeps_the_html_page(client, world):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/json")
+
+
+def test_a_method_the_address_does_not_take_is_a_json_405_naming_the_allowed_ones(api, world):
+    reply = api.call("DELETE", "/cases", as_="alice")
+
+    _assert_shape(reply, 405, "method_not_allowed")
+    assert "GET" in reply.body["details"]["allowed"]
+    assert "POST" in reply.body["details"]["allowed"]
+    assert "DELETE" not in reply.headers["Allow"]
