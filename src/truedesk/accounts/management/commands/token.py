@@ -19,17 +19,17 @@ OPERATOR = actions.SystemActor(label="cli")
 
 
 class Command(BaseCommand):
-    help = "Create, list and revoke API tokens."
+    help = _("Create, list and revoke API tokens.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        create = sub.add_parser("create", help="Issue a token and print it once.")
-        create.add_argument("--user", required=True, help="User name of the token's owner.")
-        create.add_argument("--name", required=True, help="A name to recognise the token by.")
-        create.add_argument("--days", type=int, default=None, help="Lifetime in days.")
-        listing = sub.add_parser("list", help="List a user's tokens (never their secrets).")
+        create = sub.add_parser("create", help=_("Issue a token and print it once."))
+        create.add_argument("--user", required=True, help=_("User name of the token's owner."))
+        create.add_argument("--name", required=True, help=_("A name to recognise the token by."))
+        create.add_argument("--days", type=int, default=None, help=_("Lifetime in days."))
+        listing = sub.add_parser("list", help=_("List a user's tokens (never their secrets)."))
         listing.add_argument("--user", required=True)
-        revoke = sub.add_parser("revoke", help="Revoke a token at once.")
+        revoke = sub.add_parser("revoke", help=_("Revoke a token at once."))
         revoke.add_argument("--user", required=True)
         revoke.add_argument("--name", required=True)
 

@@ -50,18 +50,20 @@ def bounded_int(low: int, high: int) -> Callable[[str], int]:
 
 
 class Command(BaseCommand):
-    help = "Apply migrations, then serve Truedesk with waitress and an embedded background worker."
+    help = _(
+        "Apply migrations, then serve Truedesk with waitress and an embedded background worker."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--host", default="127.0.0.1", help=_("Address to listen on."))
         parser.add_argument("--port", type=bounded_int(1, 65535), default=8000)
         parser.add_argument(
-            "--threads", type=bounded_int(1, 64), default=8, help="Request threads (default: 8)."
+            "--threads", type=bounded_int(1, 64), default=8, help=_("Request threads (default: 8).")
         )
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not start the embedded worker (run `truedesk worker` separately).",
+            help=_("Do not start the embedded worker (run `truedesk worker` separately)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.management.commands.db_worker import Worker
@@ -48,30 +49,30 @@ def positive_seconds(value: str) -> float:
 
 
 class Command(BaseCommand):
-    help = "Run queued background tasks and periodic jobs until stopped (SIGTERM or Ctrl+C)."
+    help = _("Run queued background tasks and periodic jobs until stopped (SIGTERM or Ctrl+C).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--interval",
             type=positive_seconds,
             default=5.0,
-            help="Seconds to wait when there is nothing to do (default: 5).",
+            help=_("Seconds to wait when there is nothing to do (default: 5)."),
         )
         parser.add_argument(
             "--queue",
             default="*",
-            help="Task queues to run, comma-separated; '*' for all (default).",
+            help=_("Task queues to run, comma-separated; '*' for all (default)."),
         )
         parser.add_argument(
             "--once",
             action="store_true",
-            help="Run the queued tasks and the due periodic jobs once, then exit.",
+            help=_("Run the queued tasks and the due periodic jobs once, then exit."),
         )
         parser.add_argument(
             "--parent-pid",
             type=int,
             default=None,
-            help="Exit when this process stops being the parent (set by `truedesk run`).",
+            help=_("Exit when this process stops being the parent (set by `truedesk run`)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
