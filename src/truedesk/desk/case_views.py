@@ -40,6 +40,7 @@ from truedesk.desk.availability_views import callback_offer
 from truedesk.desk.forms import (
     MERGE,
     CaseEditForm,
+    ClearFlagForm,
     DeclineTransferForm,
     LinkForm,
     NoteForm,
@@ -108,6 +109,8 @@ def _forms(
     }
     if pending is not None:
         built["decline"] = DeclineTransferForm(prefix=f"decline-{pending.pk}")
+    if case.flagged_at is not None and actions.can_clear_flag(user, case):
+        built["clear_flag"] = ClearFlagForm(prefix="clear_flag", initial={"version": case.version})
     built.update(bound)
     return built
 
@@ -295,6 +298,20 @@ def case_status(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 @staff_required
+def case_clear_flag(request: HttpRequest, number: str) -> HttpResponse:
+    """The owner or a supervisor clears the case's flag, saying why (409 if it changed)."""
+
+    def act(user: User, case: Case, data: dict[str, Any]) -> str:
+        actions.clear_case_flag(
+            acting_user=user, case=case, reason=data["reason"], expected_version=data["version"]
+        )
+        return _("Flag cleared.")
+
+    return _handle(request, number, "clear_flag", ClearFlagForm, act)
+
+
+@require_POST
+@staff_required
 def case_edit(request: HttpRequest, number: str) -> HttpResponse:
     """Change the case's details; refused, not overwritten, when someone changed it meanwhile."""
 
@@ -360,7 +377,10 @@ def case_take(request: HttpRequest, number: str) -> HttpResponse:
         taken, outcome = True, _("You took case #%(number)s.") % {"number": case.number}
     if getattr(request, "htmx", False) and request.POST.get("view") == "row":
         # The row replaces itself and says what happened; no message is queued.
-        context = {"case": case, "taken": taken, "outcome": outcome}
+        # The outcome spans the row's other cells: customer, status, priority, waiting
+        # since, owner, and the SLA badge when the queue shows that column.
+        span = 6 if request.POST.get("sla_column") == "1" else 5
+        context = {"case": case, "taken": taken, "outcome": outcome, "span": span}
         return render(request, "desk/partials/queue_row_result.html", context)
     (messages.success if taken else messages.error)(request, outcome)
     return redirect(_safe_next(request, case))

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.accounts.models import Department, User
-from truedesk.cases.actions import MAX_BODY_CHARS, MAX_TAGS
+from truedesk.cases.actions import MAX_BODY_CHARS, MAX_FLAG_NOTE_CHARS, MAX_TAGS
 from truedesk.cases.attachments import MAX_ATTACHMENTS_PER_INTERACTION
 from truedesk.cases.models import Case, CaseLink
 
@@ -285,3 +285,15 @@ class LinkForm(DeskForm):
 
 class SearchForm(DeskForm):
     q = forms.CharField(label=_("Search cases and customers"), max_length=200, required=False)
+
+
+class ClearFlagForm(DeskForm):
+    """Why the case's flag can go; `version` is the case the user saw (409 if it moved on)."""
+
+    reason = forms.CharField(
+        label=_("Why can the flag be cleared?"),
+        max_length=MAX_FLAG_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the timeline and kept in the audit trail."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

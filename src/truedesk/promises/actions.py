@@ -26,9 +26,11 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from truedesk.accounts.actions import SystemActor
 from truedesk.accounts.models import User
 from truedesk.cases import permissions
 from truedesk.cases.errors import InvalidTransition
+from truedesk.cases.events import record_case_event
 from truedesk.cases.models import Case, CaseEvent, EventKind
 from truedesk.lib.sweeps import for_each_due
 from truedesk.promises import emails, selectors
@@ -70,11 +72,9 @@ def _promise_data(promise: Promise) -> dict[str, Any]:
 def _event(
     case: Case, kind: str, data: dict[str, Any], *, actor: User | None, at: datetime
 ) -> CaseEvent:
-    # Written like cases.actions._record: append-only, one row per fact.
-    return CaseEvent.objects.create(
-        case=case, actor=actor, actor_label="" if actor else SYSTEM, kind=kind, data=data,
-        created_at=at,
-    )  # fmt: skip
+    # Through the one writer of case events: append-only, announced after the commit.
+    acting: User | SystemActor = actor if actor is not None else SystemActor(SYSTEM)
+    return record_case_event(acting_user=acting, case=case, kind=kind, data=data, at=at)
 
 
 def _clean_text(value: Any, *, field: str, limit: int, missing: str) -> str:

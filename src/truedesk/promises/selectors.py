@@ -134,11 +134,16 @@ def list_possible_owners(case: Case) -> QuerySet[User]:
     """Active staff who may own a promise on the case (those who may work it), by name."""
     staff = User.objects.filter(kind=User.Kind.STAFF, is_active=True)
     if case.department_id is not None:
+        # A subquery instead of a join: no duplicate rows, so no DISTINCT over the whole
+        # user row (the case page renders this list on every view).
+        members = Department.members.through.objects.filter(
+            department_id=case.department_id
+        ).values("user_id")
         staff = staff.filter(
             Q(role__in=(User.Role.SUPERVISOR, User.Role.ADMIN))
-            | Q(departments=case.department_id)
+            | Q(pk__in=members)
             | Q(pk=case.owner_id or 0)
-        ).distinct()
+        )
     return staff.order_by("first_name", "last_name", "username")
 
 

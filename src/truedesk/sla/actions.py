@@ -29,6 +29,7 @@ from truedesk.accounts.models import User
 from truedesk.calendars.models import BusinessCalendar
 from truedesk.cases.actions import assign_case
 from truedesk.cases.errors import CaseError, InvalidInput
+from truedesk.cases.events import record_case_event
 from truedesk.cases.models import Case, CaseEvent, EventKind
 from truedesk.lib.sweeps import for_each_due
 from truedesk.sla import clocks, emails, selectors
@@ -328,9 +329,8 @@ def breach_clock(clock_id: int, *, now: datetime) -> bool:
             "owner": None if clock.case.owner is None
             else {"id": clock.case.owner.pk, "name": clock.case.owner.display_name},
         }  # fmt: skip
-        # Written like cases.actions._record: append-only, one row per fact.
-        CaseEvent.objects.create(case=clock.case, actor=None, actor_label=SYSTEM.label,
-                                 kind=SLA_BREACHED, data=data, created_at=now)  # fmt: skip
+        record_case_event(acting_user=SYSTEM, case=clock.case, kind=SLA_BREACHED, data=data,
+                          at=now)  # fmt: skip
         emails.breach(clock, _breach_recipients(clock))
         if clock.policy is not None and clock.policy.reassign_on_breach:
             _reassign(clock, clock.policy)

@@ -45,7 +45,7 @@ def test_an_owned_case_names_its_owner_and_offers_no_take(world, case, alice_cli
     assert "Take this case" not in page
 
 
-def test_the_runaround_counters_are_shown(world, case, alice_client):
+def test_the_runaround_counters_are_shown_once_against_their_thresholds(world, case, alice_client):
     take_case(acting_user=world.alice, case=case)
     record_interaction(
         acting_user=world.alice, case=case, channel="phone", direction="inbound",
@@ -55,10 +55,12 @@ def test_the_runaround_counters_are_shown(world, case, alice_client):
 
     page = alice_client.get(f"/desk/cases/{case.number}/").content.decode()
 
-    assert f"<dt>Contacts</dt><dd>{case.contact_count}</dd>" in page
-    assert f"<dt>Staff involved</dt><dd>{case.staff_touched_count}</dd>" in page
-    assert "<dt>Transfers</dt><dd>0</dd>" in page
-    assert "20 min" in page
+    # One panel: the guard's gauges (count / threshold), not a second raw counters card.
+    assert f"<dt>Contacts</dt><dd>{case.contact_count} / 3" in page
+    assert f"<dt>Staff involved</dt><dd>{case.staff_touched_count} / 3" in page
+    assert "<dt>Transfers</dt><dd>0 / 2" in page
+    assert "<dt>Customer&#x27;s minutes</dt><dd>20 / 60" in page
+    assert page.count("<dt>Contacts</dt>") == 1
 
 
 def test_a_returning_customer_is_recognised_with_earlier_cases_and_first_contact(

@@ -72,7 +72,8 @@ def test_the_confirmation_is_queued_with_the_promise_and_handed_over_after_the_c
                        description="Fix the line", due_at=FIVE_PM)  # fmt: skip
         assert EmailDelivery.objects.count() == 1
 
-    assert len(callbacks) == 1
+    # The email's hand-over to the mailer and the promise_made event's announcement.
+    assert len(callbacks) == 2
 
 
 def test_a_customer_without_a_working_email_address_still_gets_the_promise_recorded(
