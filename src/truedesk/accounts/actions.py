@@ -45,12 +45,17 @@ def record_audit_event(
     action: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
+    label: str = "",
 ) -> AuditEvent:
-    """Append one audit row; call it inside the action's transaction."""
+    """Append one audit row; call it inside the action's transaction.
+
+    `label` overrides the actor's label, e.g. "partner P (user) for customer C"
+    when a partner user acts for a customer.
+    """
     if isinstance(actor, User):
-        user, label = actor, actor.username
+        user, label = actor, label or actor.username
     else:
-        user, label = None, actor.label
+        user, label = None, label or actor.label
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label,

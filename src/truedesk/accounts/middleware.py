@@ -1,11 +1,12 @@
-"""Activate the signed-in user's language and time zone for each request."""
+"""Per-request user handling: language and time zone; the partner fence."""
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 
@@ -37,3 +38,46 @@ class UserPreferencesMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+# URL names a signed-in partner user may open outside the partner area; the API
+# ("api/v1/…") decides for itself (truedesk.api.auth.PARTNER_OPERATIONS).
+PARTNER_OPEN_URL_NAMES = frozenset(
+    {"home", "logout", "login", "preferences", "set_language", "health"}
+)
+PARTNER_NAMESPACE = "partners"
+
+
+class PartnerFenceMiddleware:
+    """A partner user's session reaches the partner area and a few account pages only.
+
+    Everything else (desk, portal, admin, file downloads, any page added later)
+    answers 404 for him, so a page that forgets a partner check still leaks
+    nothing. The partner area's own views scope every object to the customers
+    who authorised the partner.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if getattr(user, "kind", None) != "partner" or not user.is_authenticated:  # type: ignore[union-attr]
+            return None
+        match = request.resolver_match
+        if match is None:
+            raise Http404
+        if match.route.startswith("api/v1/") or match.namespace == PARTNER_NAMESPACE:
+            return None
+        if not match.namespace and match.url_name in PARTNER_OPEN_URL_NAMES:
+            return None
+        raise Http404

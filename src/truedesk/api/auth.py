@@ -1,9 +1,11 @@
 """API authentication: bearer tokens for integrators, the session for our own pages.
 
 Staff and customers may use the API (customers only for their own records,
-which the selectors enforce). Partner users are refused with 403 on every
-operation until partner scoping exists: refusing here, at authentication,
-means no endpoint can forget it.
+which the selectors enforce). Partner users reach only the operations in
+PARTNER_OPERATIONS, where the selectors scope them to the customers who
+authorised their partner; every other operation answers 404 for them, as if it
+did not exist. Deciding here, at authentication, by (method, route) means an
+endpoint added later is closed to partners until someone opens it on purpose.
 """
 
 from __future__ import annotations
@@ -32,20 +34,48 @@ def user_from_bearer(request: HttpRequest) -> User | None:
     return user
 
 
-def _admit(user: User | None) -> User | None:
-    """The user if the API serves his kind; partners are refused outright (403)."""
+# (method, route) pairs a partner user may call; the selectors behind them scope
+# every object to the partner's authorised customers (docs/partners.md).
+PARTNER_OPERATIONS = frozenset(
+    {
+        ("GET", "api/v1/me"),
+        ("GET", "api/v1/cases"),
+        ("POST", "api/v1/cases"),
+        ("GET", "api/v1/cases/<number>"),
+        ("GET", "api/v1/cases/<number>/interactions"),
+        ("POST", "api/v1/cases/<number>/replies"),
+        ("GET", "api/v1/attachments/<attachment_id>"),
+        ("GET", "api/v1/attachments/<attachment_id>/download"),
+        ("GET", "api/v1/customers"),
+        ("GET", "api/v1/customers/<customer_id>"),
+    }
+)
+
+
+def partner_may_call(request: HttpRequest) -> bool:
+    """True when the request's operation is open to partner users."""
+    match = getattr(request, "resolver_match", None)
+    method = "GET" if request.method == "HEAD" else (request.method or "")
+    return match is not None and (method, match.route) in PARTNER_OPERATIONS
+
+
+def _admit(request: HttpRequest, user: User | None) -> User | None:
+    """The user if the API serves his kind here; partners get 404 outside their operations."""
     if user is None or not user.is_active:
         return None
-    if not (user.is_staff_member or user.is_customer):
-        raise ApiError(403, "not_allowed", _("Partner accounts cannot use the API yet."), None)
-    return user
+    if user.is_staff_member or user.is_customer:
+        return user
+    if user.is_partner and partner_may_call(request):
+        return user
+    # 404, not 403: a partner learns nothing about what exists beyond his scope.
+    raise ApiError(404, "not_found", _("Not found."), None)
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer td_…` — tokens minted with `truedesk token create`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = _admit(user_from_bearer(request))
+        user = _admit(request, user_from_bearer(request))
         if user is not None:
             request.user = user
         return user
@@ -56,7 +86,7 @@ class StaffOrCustomerSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return _admit(user) if isinstance(user, User) else None
+        return _admit(request, user) if isinstance(user, User) else None
 
 
 def api_user(request: HttpRequest) -> User:

@@ -11,8 +11,9 @@ traceback in the body.
 | invalid_json             | 422  | the body is not JSON at all                            |
 | invalid_cursor           | 400  | a cursor this API did not give out                     |
 | unauthenticated          | 401  | no valid bearer token or session                       |
-| not_allowed              | 403  | the user may not do this (partners: everything, yet)   |
-| not_found                | 404  | no such object, or one the user may not see            |
+| not_allowed              | 403  | the user may not do this to an object he may see       |
+| not_found                | 404  | no such object, or one the user may not see (partners: |
+|                          |      | also every operation outside their scope)              |
 |                          |      | (also: no such address under /api/, api/middleware.py) |
 | method_not_allowed       | 405  | the address exists but not for this HTTP method        |
 | stale_version            | 409  | the object changed since `version` was read            |

@@ -12,7 +12,10 @@ not see a customer's history):
 * the owner or a supervisor may transfer a case;
 * a customer sees only the cases of his own Customer record and never internal
   notes or internal events;
-* partner users see nothing yet (partner scoping comes later).
+* a partner user sees the cases of customers who authorised his partner (a live
+  `PartnerAuthorisation`, read on every call, never cached), never internal
+  notes or internal events; with an "open and follow" grant he also opens cases
+  for those customers and replies on them as the customer's side; nothing else.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from truedesk.accounts.models import Department, User
 from truedesk.customers.models import Customer
+from truedesk.customers.selectors import is_authorised_partner
 
 if TYPE_CHECKING:
     from truedesk.cases.models import Case
@@ -62,18 +66,32 @@ def can_view_internal(user: Any) -> bool:
     return is_staff(user)
 
 
+def is_partner_user(user: Any) -> bool:
+    """True for an active partner user (who acts for customers who authorised his partner)."""
+    return isinstance(user, User) and user.is_authenticated and user.is_partner
+
+
 def can_view_case(user: Any, case: Case) -> bool:
-    """Staff see every case; a customer sees only the cases of his own Customer record."""
+    """Staff see every case; a customer his own; a partner user his authorised customers'."""
     if is_staff(user):
         return True
     own = customer_id_of(user)
-    return own is not None and case.customer_id == own
+    if own is not None:
+        return case.customer_id == own
+    return is_partner_user(user) and is_authorised_partner(user, case.customer_id)
+
+
+def can_act_for_customer(user: Any, customer_id: int) -> bool:
+    """The customer himself, or a partner user with a live "open and follow" grant from him."""
+    own = customer_id_of(user)
+    if own is not None:
+        return own == customer_id
+    return is_partner_user(user) and is_authorised_partner(user, customer_id, follow_only=True)
 
 
 def can_reply_as_customer(user: Any, case: Case) -> bool:
-    """The case's own customer may add inbound replies to it."""
-    own = customer_id_of(user)
-    return own is not None and case.customer_id == own
+    """The case's own customer (or a partner acting for him) may add inbound replies to it."""
+    return can_act_for_customer(user, case.customer_id)
 
 
 def can_work_case(user: Any, case: Case) -> bool:

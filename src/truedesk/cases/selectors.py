@@ -32,6 +32,7 @@ from truedesk.cases.models import (
     Transfer,
 )
 from truedesk.customers.models import ContactPoint, Customer
+from truedesk.customers.selectors import authorised_customer_ids
 
 SEARCH_LIMIT = 50
 PAGE_LIMIT_MAX = 100
@@ -58,13 +59,16 @@ def _require_staff(user: Any) -> User:
 
 
 def _visible_cases(user: Any) -> QuerySet[Case]:
-    """All cases for staff, the own customer's cases for a customer, nothing for anyone else."""
+    """All cases for staff, the own customer's cases for a customer, the authorised
+    customers' cases for a partner user (a subquery, evaluated per request), else nothing."""
     if permissions.is_staff(user):
         return _cases()
     own = permissions.customer_id_of(user)
-    if own is None:
-        return Case.objects.none()
-    return _cases().filter(customer_id=own)
+    if own is not None:
+        return _cases().filter(customer_id=own)
+    if permissions.is_partner_user(user):
+        return _cases().filter(customer_id__in=authorised_customer_ids(user))
+    return Case.objects.none()
 
 
 def _statuses(status: str | Sequence[str] | None) -> list[str] | None:
@@ -311,7 +315,7 @@ def get_case_timeline(
     family = _merged_family(case, same_customer_only=not staff)
     interactions = (
         Interaction.objects.filter(case_id__in=family)
-        .select_related("author_user", "author_customer", "handled_by")
+        .select_related("author_user__partner", "author_customer", "handled_by")
         .prefetch_related("attachments")
         .order_by("-created_at", "-id")
     )
@@ -342,8 +346,9 @@ def get_case_timeline(
 def get_attachment_for_user(user: Any, attachment_id: int | str) -> Attachment:
     """An attachment the user may download; NotFound otherwise.
 
-    Staff may fetch any; a customer only those of his own cases, never of an
-    internal note or internal interaction.
+    Staff may fetch any; a customer only those of his own cases, a partner user
+    those of his authorised customers' cases; never of an internal note or
+    internal interaction to anyone but staff.
     """
     try:
         pk = int(attachment_id)
@@ -352,11 +357,15 @@ def get_attachment_for_user(user: Any, attachment_id: int | str) -> Attachment:
     attachments = Attachment.objects.select_related("case", "interaction")
     if not permissions.is_staff(user):
         own = permissions.customer_id_of(user)
-        if own is None:
+        if own is not None:
+            attachments = attachments.filter(case__customer_id=own)
+        elif permissions.is_partner_user(user):
+            attachments = attachments.filter(case__customer_id__in=authorised_customer_ids(user))
+        else:
             raise NotFound()
-        attachments = attachments.filter(
-            case__customer_id=own, interaction__is_internal=False
-        ).exclude(interaction__direction=Interaction.Direction.INTERNAL)
+        attachments = attachments.filter(interaction__is_internal=False).exclude(
+            interaction__direction=Interaction.Direction.INTERNAL
+        )
     attachment = attachments.filter(pk=pk).first()
     if attachment is None:
         raise NotFound()
@@ -377,6 +386,16 @@ def list_cases_for_customer(user: Any) -> QuerySet[Case]:
         .filter(customer_id=own)
         .order_by("-updated_at", "-id")
     )
+
+
+def list_cases_for_partner(user: Any, *, customer: Customer | None = None) -> QuerySet[Case]:
+    """The partner user's authorised customers' cases (optionally one customer's), newest first."""
+    if not permissions.is_partner_user(user):
+        return Case.objects.none()
+    cases = _visible_cases(user).select_related("merged_into")
+    if customer is not None:
+        cases = cases.filter(customer=customer)
+    return cases.order_by("-updated_at", "-id")
 
 
 # --- search ---------------------------------------------------------------------------
@@ -486,10 +505,15 @@ def list_cases_page(
 ) -> CasePage:
     """A page of visible cases ordered by (-updated_at, -id) with an opaque next cursor.
 
-    Staff page through every case, customers through their own; anyone else
-    gets NotAllowed. A tampered cursor raises InvalidCursor.
+    Staff page through every case, customers through their own, partner users
+    through their authorised customers'; anyone else gets NotAllowed. A
+    tampered cursor raises InvalidCursor.
     """
-    if not permissions.is_staff(user) and permissions.customer_id_of(user) is None:
+    if not (
+        permissions.is_staff(user)
+        or permissions.customer_id_of(user) is not None
+        or permissions.is_partner_user(user)
+    ):
         raise NotAllowed()
     size = max(1, min(int(limit), PAGE_LIMIT_MAX))
     cases = _apply_filters(_visible_cases(user), filters or CaseFilters())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from truedesk.accounts.actions import (
     Actor,
@@ -17,13 +19,14 @@ from truedesk.accounts.actions import (
     register_login,
     require_staff,
 )
-from truedesk.accounts.models import User
+from truedesk.accounts.models import Partner, User
 from truedesk.customers import errors
 from truedesk.customers.models import (
     ContactPoint,
     Customer,
     Membership,
     Organisation,
+    PartnerAuthorisation,
     Tier,
     normalise_contact_value,
 )
@@ -424,3 +427,97 @@ def remove_membership(*, acting_user: Actor, membership: Membership) -> Organisa
         data={"customer_id": customer_id},
     )
     return organisation
+
+
+# --- partner authorisations ------------------------------------------------------------
+
+CONSENT_NOTE_MAX = 2000
+
+
+def _grant_via(acting_user: User, customer: Customer, consent_note: str) -> str:
+    """Who grants: the customer himself, or staff who note how the customer consented."""
+    if acting_user.is_customer and customer.user_id == acting_user.pk:
+        return PartnerAuthorisation.GrantedVia.CUSTOMER
+    if not acting_user.is_staff_member:
+        raise errors.NotAllowed()
+    if not consent_note.strip():
+        raise errors.InvalidValue(
+            _("Note how and when the customer gave consent."), field="consent_note"
+        )
+    return PartnerAuthorisation.GrantedVia.STAFF
+
+
+def authorise_partner(
+    *,
+    acting_user: User,
+    customer: Customer,
+    partner: Partner,
+    scope: str = PartnerAuthorisation.Scope.FOLLOW,
+    expires_at: datetime | None = None,
+    consent_note: str = "",
+) -> PartnerAuthorisation:
+    """Let a partner act for the customer; by the customer, or staff with a consent note.
+
+    A live grant for the same partner is revoked and replaced, so scope and
+    expiry can be changed by granting again. Audited on the customer record.
+    """
+    consent_note = str(consent_note or "")
+    via = _grant_via(acting_user, customer, consent_note)
+    if scope not in PartnerAuthorisation.Scope.values:
+        raise errors.InvalidValue(field="scope")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise errors.InvalidValue(_("The expiry must be in the future."), field="expires_at")
+    if len(consent_note) > CONSENT_NOTE_MAX:
+        raise errors.InvalidValue(field="consent_note")
+    with transaction.atomic():
+        now = timezone.now()
+        PartnerAuthorisation.objects.filter(
+            customer=customer, partner=partner, revoked_at__isnull=True
+        ).update(revoked_at=now, revoked_by=acting_user)
+        grant = PartnerAuthorisation.objects.create(
+            customer=customer,
+            partner=partner,
+            scope=scope,
+            granted_via=via,
+            granted_by=acting_user,
+            consent_note=consent_note,
+            granted_at=now,
+            expires_at=expires_at,
+        )
+        record_audit_event(
+            actor=acting_user,
+            action="partner.authorised",
+            target=customer,
+            data={"authorisation_id": grant.pk, "partner_id": partner.pk,
+                  "partner": partner.name, "scope": scope, "granted_via": via,
+                  "expires_at": expires_at, "consent_note": consent_note},
+        )  # fmt: skip
+    return grant
+
+
+def revoke_partner_authorisation(
+    *, acting_user: User, authorisation: PartnerAuthorisation
+) -> PartnerAuthorisation:
+    """Withdraw a grant at once (the customer himself or staff); revoking twice changes nothing."""
+    customer = authorisation.customer
+    if not (
+        (acting_user.is_customer and customer.user_id == acting_user.pk)
+        or acting_user.is_staff_member
+    ):
+        raise errors.NotAllowed()
+    with transaction.atomic():
+        now = timezone.now()
+        changed = PartnerAuthorisation.objects.filter(
+            pk=authorisation.pk, revoked_at__isnull=True
+        ).update(revoked_at=now, revoked_by=acting_user)
+        authorisation.refresh_from_db()
+        if changed:
+            record_audit_event(
+                actor=acting_user,
+                action="partner.revoked",
+                target=customer,
+                data={"authorisation_id": authorisation.pk,
+                      "partner_id": authorisation.partner_id,
+                      "partner": authorisation.partner.name},
+            )  # fmt: skip
+    return authorisation

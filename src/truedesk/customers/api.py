@@ -278,8 +278,20 @@ def _exact_matches(user: User, query: CustomerListQuery) -> list[Customer]:
     "", response={200: CustomerPageOut, **LIST_ERRORS}, operation_id="listCustomers"
 )
 def list_customers(request: HttpRequest, query: Query[CustomerListQuery]) -> CustomerPageOut:
-    """Customers (staff), oldest first, a page at a time; or exact matches by email or phone."""
+    """Customers (staff), oldest first, a page at a time; or exact matches by email or phone.
+
+    A partner user gets the customers who authorised his partner, by name, unfiltered.
+    """
     user = api_user(request)
+    if user.is_partner:
+        if query.model_dump(exclude_defaults=True, exclude={"limit"}):
+            raise ApiError(
+                422, "invalid_input", _("Partners list their authorised customers unfiltered.")
+            )
+        authorised = selectors.list_authorised_customers(user)
+        return CustomerPageOut(
+            items=[customer_out(c, viewer=user) for c in authorised], next_cursor=None
+        )
     if query.email is not None or query.phone is not None:
         matches = _exact_matches(user, query)
         return CustomerPageOut(

@@ -8,6 +8,7 @@ from truedesk.accounts.errors import DomainError, NotAllowed, NotStaff
 
 __all__ = [
     "AlreadyHasLogin",
+    "AuthorisationNotFound",
     "ContactPointExists",
     "ContactPointTaken",
     "CustomerNotFound",
@@ -18,6 +19,7 @@ __all__ = [
     "NotAllowed",
     "NotStaff",
     "OrganisationNotFound",
+    "PartnerNotFound",
     "StaleVersion",
 ]
 
@@ -87,3 +89,15 @@ class AlreadyHasLogin(DomainError):
     code = "customer_has_login"
     http_status = 409
     default_message = _("The customer already has a portal login.")
+
+
+class PartnerNotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+    default_message = _("There is no such partner.")
+
+
+class AuthorisationNotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+    default_message = _("There is no such partner authorisation.")

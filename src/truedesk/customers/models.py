@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -186,3 +187,72 @@ def normalise_contact_value(kind: str, value: str) -> tuple[str, str] | None:
     if kind == ContactPoint.Kind.PHONE:
         return normalise_phone(value)
     return None
+
+
+class PartnerAuthorisation(models.Model):
+    """A customer's consent that a partner may act for him (PRODUCT.md capability 4).
+
+    Access is decided from these rows on every request, never cached: a row
+    with `revoked_at` set or an `expires_at` in the past grants nothing, so a
+    revocation stops the partner at its next request.
+    """
+
+    class Scope(models.TextChoices):
+        FOLLOW = "follow", _("Open and follow cases")
+        READ = "read", _("Read cases only")
+
+    class GrantedVia(models.TextChoices):
+        CUSTOMER = "customer", _("The customer, in the portal")
+        STAFF = "staff", _("Staff, on the customer's behalf")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="partner_authorisations"
+    )
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        on_delete=models.PROTECT,
+        related_name="authorisations",
+        verbose_name=_("partner"),
+    )
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.FOLLOW)
+    granted_via = models.CharField(_("granted by"), max_length=16, choices=GrantedVia.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # When staff record it: how and when the customer gave consent.
+    consent_note = models.TextField(_("note of the customer's consent"), blank=True)
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("partner authorisation")
+        verbose_name_plural = _("partner authorisations")
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            # One live authorisation per pair; a new grant replaces (revokes) the old one.
+            models.UniqueConstraint(
+                fields=["customer", "partner"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_partner_authorisation",
+            ),
+            models.CheckConstraint(
+                name="staff_grant_notes_consent",
+                condition=~models.Q(granted_via="staff") | ~models.Q(consent_note=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "customer"], name="partner_auth_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} for {self.customer}"
+
+    def is_live(self, *, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)

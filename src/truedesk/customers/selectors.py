@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from truedesk.accounts.models import User
+from truedesk.accounts.models import AuditEvent, User
 from truedesk.customers import errors
 from truedesk.customers.models import (
     ContactPoint,
     Customer,
     Membership,
     Organisation,
+    PartnerAuthorisation,
     normalise_email,
     normalise_phone,
 )
@@ -185,7 +188,7 @@ def get_customer(customer_id: int) -> Customer:
 
 
 def get_customer_for_user(user: User, customer_id: int) -> Customer:
-    """Staff see any customer; a customer sees only their own record; others see nothing.
+    """Staff see any customer; a customer his own record; a partner those who authorised it.
 
     A record the user may not see is reported as not found, so ids cannot be probed.
     """
@@ -193,6 +196,8 @@ def get_customer_for_user(user: User, customer_id: int) -> Customer:
         return get_customer(customer_id)
     pk = _as_id(customer_id)
     if user.is_customer and pk is not None and Customer.objects.filter(pk=pk, user=user).exists():
+        return get_customer(pk)
+    if user.is_partner and pk is not None and is_authorised_partner(user, pk):
         return get_customer(pk)
     raise errors.CustomerNotFound()
 
@@ -231,3 +236,103 @@ def get_organisation_for_user(user: User, organisation_id: int) -> Organisation:
     ):
         return get_organisation(pk)
     raise errors.OrganisationNotFound()
+
+
+# --- partner authorisations ----------------------------------------------------------
+# Read on every request and never cached: revoking a grant stops access at the
+# partner's next request (PRODUCT.md capability 4).
+
+ACTIVITY_LIMIT = 50
+
+
+def live_authorisations() -> QuerySet[PartnerAuthorisation]:
+    """Authorisations neither revoked nor expired at this moment."""
+    return PartnerAuthorisation.objects.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
+def authorised_customer_ids(user: object, *, follow_only: bool = False) -> QuerySet[Any]:
+    """A subquery of the customer ids the partner user may act for (empty for anyone else).
+
+    With `follow_only`, only customers who let the partner open and follow cases
+    (not read-only grants).
+    """
+    if not isinstance(user, User) or not user.is_partner or user.partner_id is None:
+        return PartnerAuthorisation.objects.none().values("customer_id")
+    grants = live_authorisations().filter(partner_id=user.partner_id)
+    if follow_only:
+        grants = grants.filter(scope=PartnerAuthorisation.Scope.FOLLOW)
+    return grants.values("customer_id")
+
+
+def is_authorised_partner(user: object, customer_id: int, *, follow_only: bool = False) -> bool:
+    """True when the user is an active partner user with a live grant from this customer."""
+    return (
+        authorised_customer_ids(user, follow_only=follow_only)
+        .filter(customer_id=customer_id)
+        .exists()
+    )
+
+
+def list_authorised_customers(user: User) -> list[Customer]:
+    """The customers who authorised the user's partner, by name, details loaded."""
+    if not user.is_partner:
+        raise errors.NotAllowed()
+    customers = Customer.objects.filter(pk__in=authorised_customer_ids(user))
+    return list(_with_details(customers).order_by("name", "id"))
+
+
+def list_live_authorisations_for_partner(user: User) -> list[PartnerAuthorisation]:
+    """The partner's live grants with their customers, by customer name (partner users only)."""
+    if not user.is_partner:
+        raise errors.NotAllowed()
+    return list(
+        live_authorisations()
+        .filter(partner=user.partner)
+        .select_related("customer")
+        .order_by("customer__name", "id")
+    )
+
+
+def list_authorisations_for_customer(customer: Customer) -> list[PartnerAuthorisation]:
+    """Every grant the customer gave, live or not, newest first, with who granted/revoked."""
+    return list(
+        PartnerAuthorisation.objects.filter(customer=customer)
+        .select_related("partner", "granted_by", "revoked_by")
+        .order_by("-granted_at", "-id")
+    )
+
+
+def get_authorisation_for_customer(
+    customer: Customer, authorisation_id: object
+) -> PartnerAuthorisation:
+    """One of the customer's own grants; AuthorisationNotFound for any other id."""
+    pk = _as_id(authorisation_id)
+    found = (
+        PartnerAuthorisation.objects.filter(pk=pk, customer=customer)
+        .select_related("partner")
+        .first()
+        if pk
+        else None
+    )
+    if found is None:
+        raise errors.AuthorisationNotFound()
+    return found
+
+
+def list_partner_activity(customer: Customer, *, limit: int = ACTIVITY_LIMIT) -> list[AuditEvent]:
+    """Audit rows about partner access to this customer (grants, partner actions), newest first."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=Customer._meta.label_lower,
+            object_id=str(customer.pk),
+            action__startswith="partner.",
+        ).order_by("-created_at", "-id")[: _clamp(limit, ACTIVITY_LIMIT)]
+    )
+
+
+def partner_label(*, user: User, customer: Customer) -> str:
+    """How a partner user's action is recorded: "partner P (user) for customer C"."""
+    partner = user.partner.name if user.partner is not None else "?"
+    return f"partner {partner} ({user.username}) for customer {customer.name}"[:120]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -16,15 +16,14 @@ from truedesk.accounts.models import User
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to their own workspace: staff to the desk, customers to the portal."""
+    """Send each user to their own workspace: staff to the desk, customers to the portal,
+    partner users to the partner area."""
     user = request.user
     assert isinstance(user, User)
     if user.kind == User.Kind.CUSTOMER:
         return redirect("portal:home")
     if user.kind == User.Kind.PARTNER:
-        # Partners act for customers through scoped API access (channels, issue 4);
-        # until that lands they have no pages, and are told so plainly.
-        return render(request, "web/partner_home.html", status=403)
+        return redirect("partners:home")
     return redirect("desk:home")
 
 

@@ -56,7 +56,7 @@ def _paths(world, office):
 
 @pytest.mark.parametrize(
     ("who", "status", "code"),
-    [(None, 401, "unauthenticated"), ("dave", 403, "not_allowed"), ("erin", 403, "not_allowed")],
+    [(None, 401, "unauthenticated"), ("dave", 403, "not_allowed"), ("erin", 404, "not_found")],
 )
 def test_only_staff_may_read_calendars_and_availability(api, world, office, who, status, code):
     for path in _paths(world, office):

@@ -43,7 +43,7 @@ def weekday_phones(world):
 
 @pytest.mark.parametrize(
     ("who", "status", "code"),
-    [(None, 401, "unauthenticated"), ("dave", 403, "not_allowed"), ("erin", 403, "not_allowed")],
+    [(None, 401, "unauthenticated"), ("dave", 403, "not_allowed"), ("erin", 404, "not_found")],
 )
 def test_only_staff_may_read_published_service_levels(api, world, who, status, code):
     _publish(world)

@@ -3,7 +3,9 @@
 Every endpoint parses, resolves what the request names through a scoped
 selector (invisible is the same as missing: 404), calls one action or
 selector and serialises the result. The rules live in `actions` and
-`permissions`; customers reach only their own cases and never internal notes.
+`permissions`; customers reach only their own cases and never internal notes;
+partner users only their authorised customers' cases, through the operations
+in `api.auth.PARTNER_OPERATIONS` (404 elsewhere).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from truedesk.cases.api.schemas import (
     CaseOut,
     CasePageOut,
     CaseUpdateIn,
+    ClearFlagIn,
     InteractionIn,
     InteractionListQuery,
     InteractionOut,
@@ -91,7 +94,8 @@ def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> CasePageOut
 )
 @decorate_view(idempotent)
 def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[CaseOut]:
-    """Open a case with its first message (staff for any customer, a customer for himself)."""
+    """Open a case with its first message (staff for any customer, a customer for himself,
+    a partner user for a customer who authorised his partner)."""
     user = api_user(request)
     customer_id = payload.customer or permissions.customer_id_of(user)
     if customer_id is None:
@@ -188,6 +192,25 @@ def assign_case(request: HttpRequest, number: CaseNumber, payload: AssignIn) -> 
         acting_user=user,
         case=visible_case(request, number),
         owner=get_user(payload.owner, field="owner", viewer=user),
+    )
+    return case_out(case, viewer=user)
+
+
+@router.post(
+    "/{number}/clear-flag", response={200: CaseOut, **WRITE_ERRORS}, operation_id="clearCaseFlag"
+)
+def clear_case_flag(request: HttpRequest, number: CaseNumber, payload: ClearFlagIn) -> CaseOut:
+    """The owner or a supervisor clears the case's flag with a reason (timeline and audit).
+
+    Idempotent: an unflagged case is answered as it is. Send the `version` you
+    read; if the flagged case changed since, the answer is 409 `stale_version`.
+    """
+    user = api_user(request)
+    case = actions.clear_case_flag(
+        acting_user=user,
+        case=visible_case(request, number),
+        reason=payload.reason,
+        expected_version=payload.version,
     )
     return case_out(case, viewer=user)
 

@@ -121,6 +121,11 @@ class CaseCounters(Schema):
     customer_seconds: int
 
 
+class CaseFlagOut(Schema):
+    reason: str
+    flagged_at: Timestamp
+
+
 class CaseOut(Schema):
     number: int
     subject: str
@@ -136,6 +141,11 @@ class CaseOut(Schema):
     merged_into: int | None = Field(description="Number of the case this one was merged into.")
     tags: list[str] | None = Field(description="Staff only; null for customers.")
     counters: CaseCounters | None = Field(description="Staff only; null for customers.")
+    flag: CaseFlagOut | None = Field(
+        default=None,
+        description="Staff only: why the case is flagged (e.g. a missed promise); null when "
+        "it is not flagged, and for customers.",
+    )
     version: int = Field(description="Send it back with every change; see 409 stale_version.")
     created_at: Timestamp
     updated_at: Timestamp
@@ -162,7 +172,10 @@ class AttachmentOut(Schema):
 
 
 class AuthorOut(Schema):
-    kind: str = Field(description="`staff` or `customer`.")
+    kind: str = Field(
+        description="`staff`, `customer` or `partner` (a partner user writing for the case's "
+        'customer; `id` is the partner user\'s, `name` says "P (user) for customer").'
+    )
     id: int
     name: str
 
@@ -234,6 +247,9 @@ def case_out(case: Case, *, viewer: User) -> CaseOut:
         merged_into=merged_into,
         tags=sorted(tag.name for tag in case.tags.all()) if staff else None,
         counters=counters if staff else None,
+        flag=CaseFlagOut(reason=case.flag_reason, flagged_at=case.flagged_at)
+        if staff and case.flagged_at is not None
+        else None,
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,
@@ -256,6 +272,11 @@ def attachment_out(attachment: Attachment, *, case_number: int) -> AttachmentOut
 
 
 def _author(interaction: Interaction) -> AuthorOut | None:
+    user = interaction.author_user
+    if user is not None and interaction.author_customer is not None:
+        customer = interaction.author_customer
+        label = f"{user.partner} ({user.display_name}) for {customer.name}"
+        return AuthorOut(kind="partner", id=user.pk, name=label)
     if interaction.author_customer is not None:
         customer = interaction.author_customer
         return AuthorOut(kind="customer", id=customer.pk, name=customer.name)
@@ -373,6 +394,11 @@ class CaseUpdateIn(Schema):
     department: Id | None = Field(default=None, description="null moves it to the general queue.")
     organisation: Id | None = None
     tags: list[str] = Field(default=NOT_SENT, max_length=100)
+
+
+class ClearFlagIn(Schema):
+    reason: str = Field(min_length=1, max_length=500, description="Why the flag can go.")
+    version: int = Field(ge=1, description="The case version you read (409 if it moved on).")
 
 
 class StatusIn(Schema):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from truedesk.cases.actions import (
@@ -312,8 +313,10 @@ def test_pages_apply_filters_and_customer_scope(world, make_case):
     assert list_cases_page(world.alice, filters=CaseFilters(priority=3)).items == [daves]
     assert len(list_cases_page(world.alice, filters=CaseFilters(unowned=True)).items) == 1
     assert list_cases_page(world.dave_user).items == [daves]
+    # A partner no customer has authorised pages through nothing.
+    assert list_cases_page(world.erin).items == []
     with pytest.raises(NotAllowed):
-        list_cases_page(world.erin)
+        list_cases_page(AnonymousUser())
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "eyJ4IjogMX0", "WyIyMDI0LTAxLTAxIiwgMV0"])

@@ -1,17 +1,21 @@
-"""Portal forms: parse and check what a customer typed; the case actions enforce the rules."""
+"""Portal forms: parse and check what a customer typed; the actions enforce the rules."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from truedesk.accounts.models import Partner
 from truedesk.cases.attachments import MAX_ATTACHMENTS_PER_INTERACTION
 from truedesk.cases.models import Case
+from truedesk.customers.models import PartnerAuthorisation
 
 # The kinds a customer may choose; regulatory complaints and sales enquiries
 # are classified by staff.
@@ -119,3 +123,41 @@ class ReplyForm(forms.Form):
         if empty and "body" not in self.errors:
             self.add_error("body", _("Write a message or attach a file."))
         return cleaned
+
+
+class PartnerGrantForm(forms.Form):
+    """A customer authorises a partner (travel agency, broker) to act for him."""
+
+    label_suffix = ""
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=Partner.objects.order_by("name"),
+        empty_label=_("Choose a partner"),
+    )
+    scope = forms.ChoiceField(
+        label=_("What may they do?"),
+        choices=PartnerAuthorisation.Scope.choices,
+        initial=PartnerAuthorisation.Scope.FOLLOW,
+        widget=forms.RadioSelect,
+    )
+    expires_on = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Access ends at the start of this day. Leave empty to keep it until you revoke it."
+        ),
+    )
+
+    def clean_expires_on(self) -> date | None:
+        value: date | None = self.cleaned_data.get("expires_on")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a day after today."))
+        return value
+
+    def expires_at(self) -> datetime | None:
+        """The chosen day's first moment in the viewer's time zone, or None."""
+        value: date | None = self.cleaned_data.get("expires_on")
+        if value is None:
+            return None
+        return timezone.make_aware(datetime.combine(value, time.min))

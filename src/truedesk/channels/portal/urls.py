@@ -1,6 +1,6 @@
 from django.urls import path
 
-from truedesk.channels.portal import views
+from truedesk.channels.portal import partner_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("cases/new/", views.new_case, name="new_case"),
     path("cases/<int:number>/", views.case_detail, name="case"),
     path("cases/<int:number>/reply/", views.reply, name="reply"),
+    path("partners/", partner_views.partners, name="partners"),
+    path("partners/<int:pk>/revoke/", partner_views.revoke_partner, name="revoke_partner"),
 ]

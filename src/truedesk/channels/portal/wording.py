@@ -109,7 +109,13 @@ def _event_text(kind: str, data: Any) -> str:
 
 def _message(item: TimelineItem, interaction: Interaction) -> Entry:
     from_customer = interaction.direction == Interaction.Direction.INBOUND
-    if from_customer:
+    if from_customer and interaction.author_user is not None:
+        # A partner wrote for the customer: say who, so the customer can check it.
+        who = _("%(partner)s (%(user)s) for you") % {
+            "partner": interaction.author_user.partner or "",
+            "user": interaction.author_user.display_name,
+        }
+    elif from_customer:
         who = _("You")
     else:
         staff = interaction.author_user or interaction.handled_by

@@ -42,14 +42,17 @@ def test_anonymous_callers_get_401(client: Client, db: None) -> None:
     assert response.json()["code"] == "unauthenticated"
 
 
-@pytest.mark.parametrize("persona", ["dave_user", "erin"])
+@pytest.mark.parametrize(
+    ("persona", "status", "code"),
+    [("dave_user", 403, "not_allowed"), ("erin", 404, "not_found")],  # partners: 404
+)
 def test_customers_and_partners_are_refused_with_403(
-    client: Client, world: World, persona: str
+    client: Client, world: World, persona: str, status: int, code: str
 ) -> None:
     response = _post(client, PLANNER, getattr(world, persona))
 
-    assert response.status_code == 403
-    assert response.json()["code"] == "not_allowed"
+    assert response.status_code == status
+    assert response.json()["code"] == code
     assert "agents" not in response.json()
 
 
