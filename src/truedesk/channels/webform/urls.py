@@ -1,0 +1,9 @@
+from django.urls import path
+
+from truedesk.channels.webform import views
+
+app_name = "webform"
+urlpatterns = [
+    path("", views.contact, name="contact"),
+    path("sent/", views.sent, name="sent"),
+]

@@ -1,0 +1,68 @@
+"""Webhooks in the admin: subscribe with the secret shown once, allow a network, redeliver."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from truedesk.accounts.models import AuditEvent, User
+from truedesk.cases.actions import open_case
+from truedesk.channels.webhooks.fanout import fan_out_events
+from truedesk.channels.webhooks.models import AllowedNetwork, WebhookDelivery, WebhookEndpoint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(world, client):
+    root = User.objects.create_superuser("root", "root@truedesk.test", "x")
+    client.force_login(root)
+    return client
+
+
+def test_adding_an_endpoint_shows_its_secret_once_and_is_audited(admin_client):
+    response = admin_client.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {"url": "https://93.184.215.14/hook", "description": "CRM", "event_kinds": "[]",
+         "is_active": "on"},
+        follow=True,
+    )  # fmt: skip
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret in response.content.decode()
+    assert AuditEvent.objects.filter(action="webhook.created").count() == 1
+    page = admin_client.get(reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]))
+    assert endpoint.secret not in page.content.decode()
+    assert endpoint.secret_hint in page.content.decode()
+
+
+def test_an_internal_url_is_refused_on_the_form(admin_client):
+    response = admin_client.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {"url": "http://10.0.0.8/hook", "event_kinds": "[]", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert "allow its network first" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_an_allowed_network_must_be_a_network(admin_client):
+    url = reverse("admin:webhooks_allowednetwork_add")
+    assert admin_client.post(url, {"network": "intranet"}).status_code == 200
+    admin_client.post(url, {"network": "10.20.0.7/16", "note": "receivers"})
+    assert AllowedNetwork.objects.get().network == "10.20.0.0/16"
+
+
+def test_dead_deliveries_are_listed_and_can_be_redelivered(admin_client, world):
+    endpoint = WebhookEndpoint.objects.create(url="https://93.184.215.14/h", secret="whsec_x")
+    open_case(acting_user=world.alice, customer=world.dave, subject="S", body="B", channel="desk")
+    fan_out_events()
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="dead", last_error="HTTP 500")
+    url = reverse("admin:webhooks_webhookdelivery_changelist")
+    page = admin_client.get(url, {"status__exact": "dead"})
+    assert "HTTP 500" in page.content.decode()
+    admin_client.post(
+        url, {"action": "redeliver_selected", "_selected_action": [delivery.pk]}, follow=True
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.PENDING
