@@ -34,6 +34,7 @@ from truedesk.desk.access import acting_user, staff_required
 from truedesk.promises import actions as promise_actions
 from truedesk.promises.models import Promise
 from truedesk.workforce import selectors as workforce_selectors
+from truedesk.workforce.staffing_plan import report_staffing_shortfalls
 
 # --- the call-back offered on a refused transfer --------------------------------------------
 
@@ -194,6 +195,7 @@ def availability_page(request: HttpRequest) -> HttpResponse:
         "gap_count": sum(len(report.gaps) for report in reports),
         "departments": departments,
         "on_shift_anywhere": on_shift.get(None, []),
+        "shortfalls": report_staffing_shortfalls(now=now),
         "can_edit": user.is_supervisor and user.has_perm("workforce.change_publishedservicelevel"),
     }
     return render(request, "desk/availability.html", context)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from truedesk.accounts.actions import record_audit_event
 from truedesk.calendars.models import Weekday
 from truedesk.workforce import selectors
-from truedesk.workforce.models import ContactQueue, PublishedServiceLevel, Shift
+from truedesk.workforce.models import ContactQueue, PublishedServiceLevel, QueueVolume, Shift
 
 
 class ShiftForm(forms.ModelForm):
@@ -127,8 +127,17 @@ class ContactQueueAdmin(AuditedAdmin):
     audit_name = "contact_queue"
     list_display = (
         "name", "slug", "department", "channel", "target_service_level",
-        "answer_time_seconds", "patience_seconds", "shrinkage", "is_active",
+        "answer_time_seconds", "handle_time_seconds", "patience_seconds", "shrinkage",
+        "is_active",
     )  # fmt: skip
     list_filter = ("channel", "department", "is_active")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(QueueVolume)
+class QueueVolumeAdmin(AuditedAdmin):
+    audit_name = "queue_volume"
+    list_display = ("queue", "starts_at", "minutes", "offered", "source")
+    list_filter = ("queue",)
+    date_hierarchy = "starts_at"

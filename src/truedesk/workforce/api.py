@@ -1,7 +1,8 @@
-"""REST API v1 for workforce planning: the Erlang C / Erlang A staffing calculator (staff only)."""
+"""REST API v1 for workforce planning: the Erlang calculator and queue forecasts (staff only)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -18,7 +19,10 @@ from truedesk.workforce.calculator import (
     answer_staffing_question,
     queueing_error_message,
 )
+from truedesk.workforce.forecasting import INTERVALS
+from truedesk.workforce.models import ContactQueue
 from truedesk.workforce.queueing import ERLANG_A, MAX_AGENTS, QueueingInputError, QueueMetrics
+from truedesk.workforce.staffing_plan import plan_queue
 
 router = Router(tags=["workforce"])
 
@@ -116,3 +120,70 @@ def calculate_erlang(request: HttpRequest, payload: ErlangIn) -> ErlangOut:
     except QueueingInputError as error:
         raise ApiError(422, "invalid_input", queueing_error_message(error)) from None
     return erlang_out(answer)
+
+
+class ForecastScoreOut(Schema):
+    method: str
+    wape: float | None = Field(description="Absolute errors over actual contacts, pooled.")
+    mase: float | None = Field(description="Mean absolute error over last week's (in-sample).")
+    origins: int = Field(description="Weeks back-tested (rolling origin).")
+
+
+class ForecastIntervalOut(Schema):
+    start: datetime
+    end: datetime
+    forecast: float = Field(description="Expected contacts offered in the interval.")
+    required_agents: int = Field(description="Agents needed answering for the queue's targets.")
+    required_scheduled: int = Field(description="Agents needed on the schedule (shrinkage).")
+    scheduled_agents: float = Field(description="Average agents on shift in the interval.")
+
+
+class QueueRefOut(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class QueueForecastOut(Schema):
+    queue: QueueRefOut
+    week_start: date
+    time_zone: str
+    interval_minutes: int
+    history_days: int
+    method: str | None = Field(description="The forecast method the back-test chose.")
+    backtest: ForecastScoreOut | None = Field(description="The chosen method's back-test error.")
+    candidates: list[ForecastScoreOut]
+    problem: str = Field(description="Why there is no forecast or staffing, if there is not.")
+    total_forecast: float
+    under_covered_hours: float
+    short_agent_hours: float
+    intervals: list[ForecastIntervalOut]
+
+
+@router.get(
+    "/queues/{queue_id}/forecast",
+    response={200: QueueForecastOut, **ERROR_RESPONSES},
+    operation_id="getQueueForecast",
+)
+def queue_forecast(
+    request: HttpRequest,
+    queue_id: int,
+    interval: int = 30,
+    week: date | None = None,
+) -> QueueForecastOut:
+    """A queue's forecast for a week (default: the coming Monday), its back-test error, and
+    the agents required and scheduled per interval (staff only).
+
+    Without a week of history `method` is null, `intervals` empty and `problem` says why.
+    """
+    if not api_user(request).is_staff_member:
+        raise ApiError(403, "not_allowed", _("Only staff may see staffing plans."))
+    queue = ContactQueue.objects.select_related("department").filter(pk=queue_id).first()
+    if queue is None:
+        raise ApiError(404, "not_found", _("There is no such queue."))
+    if interval not in INTERVALS:
+        raise ApiError(
+            422, "invalid_input", _("The interval must be 15, 30 or 60 minutes, not %d.") % interval
+        )
+    plan = plan_queue(queue, week_start=week, interval_minutes=interval)
+    return QueueForecastOut(**plan.as_dict())

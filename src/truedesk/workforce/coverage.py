@@ -15,9 +15,11 @@ Rules, the same as for opening hours (docs/decisions/0014-business-calendars.md)
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 from truedesk.calendars.business_time import InvalidHours, NaiveDatetime, wall_to_utc, zone_for
 
@@ -159,6 +161,33 @@ def subtract(required: Iterable[Span], present: Iterable[Span]) -> list[Span]:
         if cursor < b:
             gaps.append((cursor, b))
     return merge(gaps)
+
+
+def agents_per_interval(
+    spans_per_agent: Iterable[Sequence[Span]], starts: Sequence[datetime], length: timedelta
+) -> list[float]:
+    """Average number of agents on shift in each interval [start, start + length).
+
+    An agent on shift for half an interval counts one half; each agent counts once
+    however many of their shifts overlap.
+    """
+    seconds = length.total_seconds()
+    if seconds <= 0:
+        raise ValueError("intervals must have a length")
+    lows = [_aware(start) for start in starts]
+    if any(b < a for a, b in pairwise(lows)):
+        raise ValueError("interval starts must be in order")
+    totals = [0.0] * len(lows)
+    for spans in spans_per_agent:
+        for a, b in merge(spans):
+            # Intervals starting before a - length end before a: skip them.
+            i = bisect_right(lows, a - length)
+            while i < len(lows) and lows[i] < b:
+                overlap = (min(b, lows[i] + length) - max(a, lows[i])).total_seconds()
+                if overlap > 0:
+                    totals[i] += overlap
+                i += 1
+    return [total / seconds for total in totals]
 
 
 def extend_ends(spans: Iterable[Span], by: timedelta) -> list[Span]:

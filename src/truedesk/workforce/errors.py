@@ -3,6 +3,7 @@
 | class           | code              | HTTP | details |
 |-----------------|-------------------|------|---------|
 | InvalidSchedule | invalid_schedule  | 422  | field   |
+| InvalidPlan     | invalid_plan      | 422  |         |
 
 Permission refusals are accounts.errors.NotAllowed (403).
 """
@@ -43,3 +44,11 @@ class InvalidSchedule(WorkforceError):
             messages = [m for problem in problems for m in problem.messages]
             return cls(messages[0] if messages else None, field="" if field == "__all__" else field)
         return cls(error.messages[0] if error.messages else None)
+
+
+class InvalidPlan(WorkforceError):
+    """A staffing plan that cannot be made as asked, e.g. for a week too far ahead (422)."""
+
+    code = "invalid_plan"
+    http_status = 422
+    default_message = _("The staffing plan cannot be made as asked.")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.workforce.calculator import DEFAULT_ANSWER_TIME_SECONDS, StaffingQuestion
+from truedesk.workforce.models import ContactQueue
 from truedesk.workforce.queueing import MAX_AGENTS
 
 # The planner's example from issue 5: 360 calls an hour, 4-minute handling, 80 % in 20 s.
@@ -78,3 +79,27 @@ class ErlangForm(forms.Form):
         """The cleaned form as the calculator's question (call after is_valid())."""
         data = self.cleaned_data
         return StaffingQuestion(**{name: data[name] for name in self.fields})
+
+
+INTERVAL_CHOICES = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour"))]
+
+
+class PlanForm(forms.Form):
+    """Which queue's plan to show, in which intervals, for which week (all optional)."""
+
+    queue = forms.ModelChoiceField(
+        label=_("Queue"),
+        queryset=ContactQueue.objects.filter(is_active=True),
+        to_field_name="slug",
+        required=False,
+        empty_label=None,
+    )
+    interval = forms.TypedChoiceField(
+        label=_("Interval"), choices=INTERVAL_CHOICES, coerce=int, initial=30, required=False
+    )
+    week = forms.DateField(
+        label=_("Week starting"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the coming Monday."),
+    )

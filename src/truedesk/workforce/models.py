@@ -285,6 +285,26 @@ class ContactQueue(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(86_400)],
         help_text=_("How long callers wait on average before hanging up; empty: they never do."),
     )
+    handle_time_seconds = models.PositiveIntegerField(
+        _("average handling time (s)"),
+        default=240,
+        validators=[MinValueValidator(1), MaxValueValidator(86_400)],
+        help_text=_("Talk, hold and wrap-up time of one contact, used to staff the queue."),
+    )
+    max_asa_seconds = models.PositiveIntegerField(
+        _("longest average speed of answer (s)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(86_400)],
+        help_text=_("Optional second target: the average wait of answered contacts."),
+    )
+    max_abandon = models.FloatField(
+        _("most abandonment"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.001), MaxValueValidator(0.999)],
+        help_text=_("Optional, with patience: the largest share that may hang up, e.g. 0.05."),
+    )
     shrinkage = models.FloatField(
         _("shrinkage"),
         default=0.3,
@@ -307,7 +327,60 @@ class ContactQueue(models.Model):
                 name="queue_shrinkage_is_a_share",
                 condition=Q(shrinkage__gte=0) & Q(shrinkage__lt=1),
             ),
+            models.CheckConstraint(
+                name="queue_handle_time_positive",
+                condition=Q(handle_time_seconds__gt=0),
+            ),
+            models.CheckConstraint(
+                name="queue_abandonment_is_a_share_with_patience",
+                condition=Q(max_abandon__isnull=True)
+                | (Q(max_abandon__gt=0) & Q(max_abandon__lt=1) & Q(patience_seconds__isnull=False)),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.max_abandon is not None and self.patience_seconds is None:
+            raise ValidationError(
+                {"max_abandon": _("An abandonment target needs the callers' average patience.")}
+            )
+
+
+class QueueVolume(models.Model):
+    """Contacts offered to a queue in one interval, from a telephony or mail system's report.
+
+    History for forecasts from before Truedesk recorded the queue's contacts (or from a
+    switchboard that logs calls nobody turned into a case). Where a report covers an
+    interval it replaces the interactions recorded in it, so nothing counts twice.
+    """
+
+    queue = models.ForeignKey(
+        ContactQueue, on_delete=models.CASCADE, related_name="volumes", verbose_name=_("queue")
+    )
+    starts_at = models.DateTimeField(_("interval starts"))
+    minutes = models.PositiveSmallIntegerField(
+        _("interval length (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    offered = models.PositiveIntegerField(_("contacts offered"))
+    source = models.CharField(
+        _("source"), max_length=80, blank=True, help_text=_("Which report the figure came from.")
+    )
+
+    class Meta:
+        verbose_name = _("queue volume")
+        verbose_name_plural = _("queue volumes")
+        ordering = ["queue", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "starts_at"], name="queue_volume_once"),
+            models.CheckConstraint(
+                name="queue_volume_interval_length",
+                condition=Q(minutes__gte=1) & Q(minutes__lte=60),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue}: {self.offered} @ {self.starts_at:%Y-%m-%d %H:%M}"

@@ -90,6 +90,38 @@ def staffed_intervals(
     return coverage.covered(_spans_per_agent(shifts, start, end), minimum)
 
 
+def shifts_between(start: datetime, end: datetime) -> list[Shift]:
+    """Shifts of active staff that may run during [start, end); one query."""
+    return list(_shifts_between(start, end))
+
+
+def scheduled_agents_per_interval(
+    *,
+    starts: Sequence[datetime],
+    length: timedelta,
+    department: Department | None,
+    channel: str,
+    shifts: Iterable[Shift] | None = None,
+) -> list[float]:
+    """Average agents on shift for `department` and `channel` in each interval.
+
+    `starts` are the intervals' UTC starts, in order; `shifts` the candidates (default:
+    one query for those that may run then). Shifts for every department (none named) or
+    every channel count too: such an agent counts in each queue they may answer.
+    """
+    if not starts:
+        return []
+    end = starts[-1] + length
+    candidates = _shifts_between(starts[0], end) if shifts is None else shifts
+    department_id = department.pk if department is not None else None
+    mine = [
+        s
+        for s in candidates
+        if s.department_id in (None, department_id) and s.channel in ("", channel)
+    ]
+    return coverage.agents_per_interval(_spans_per_agent(mine, starts[0], end), starts, length)
+
+
 def agents_on_shift_by_department(at: datetime | None = None) -> dict[int | None, list[User]]:
     """Agents on shift at `at` (default now) per department id (None: no department); one query."""
     moment = at or timezone.now()

@@ -6,4 +6,5 @@ app_name = "workforce"
 
 urlpatterns = [
     path("", views.erlang, name="erlang"),
+    path("plan/", views.plan, name="plan"),
 ]
