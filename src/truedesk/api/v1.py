@@ -13,8 +13,12 @@ from truedesk.calendars.api import router as calendars_router
 from truedesk.cases.api import attachments_router, transfers_router
 from truedesk.cases.api import router as cases_router
 from truedesk.cases.errors import CaseError
+from truedesk.channels.contactcentre.api import events_router as contact_centre_router
+from truedesk.channels.contactcentre.api import queues_router
+from truedesk.channels.webhooks.api import router as webhooks_router
 from truedesk.customers.api import customers_router, organisations_router
 from truedesk.promises.api import router as promises_router
+from truedesk.routing.api import router as routing_router
 from truedesk.sla.api import router as sla_router
 from truedesk.workforce.api import router as workforce_router
 from truedesk.workforce.levels_api import router as published_levels_router
@@ -74,6 +78,10 @@ api.add_router("/workforce", workforce_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/departments", departments_router)
 api.add_router("/published-service-levels", published_levels_router)
+api.add_router("/routing", routing_router)
+api.add_router("/contact-centre", contact_centre_router)
+api.add_router("/queues", queues_router)
+api.add_router("/webhooks", webhooks_router)
 
 
 def _domain_errors() -> tuple[type[Exception], ...]:

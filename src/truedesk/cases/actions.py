@@ -10,10 +10,9 @@ after the commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -23,9 +22,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from truedesk.accounts.actions import SystemActor
+from truedesk.accounts.actions import SystemActor, record_audit_event
 from truedesk.accounts.models import Department, User
-from truedesk.cases import availability, permissions
+from truedesk.cases import availability, events, permissions
 from truedesk.cases.attachments import Upload, check_uploads, store_attachment
 from truedesk.cases.errors import (
     AlreadyOwned,
@@ -37,6 +36,12 @@ from truedesk.cases.errors import (
     NotAllowed,
     StaleVersion,
     TransferNotPending,
+)
+from truedesk.cases.events import (
+    RECORDABLE_EVENT_KINDS,
+    record_case_event,
+    subscribe_to_case_events,
+    unsubscribe_from_case_events,
 )
 from truedesk.cases.models import (
     Case,
@@ -50,6 +55,7 @@ from truedesk.cases.models import (
 )
 from truedesk.cases.numbering import next_case_number
 from truedesk.customers.models import Customer, Organisation
+from truedesk.customers.selectors import partner_label
 from truedesk.lib.sanitize import html_to_text, sanitize_html
 
 logger = logging.getLogger(__name__)
@@ -84,32 +90,14 @@ REOPENED_BY_CUSTOMER = frozenset(
     {Status.RESOLVED, Status.WAITING_ON_CUSTOMER, Status.WAITING_ON_THIRD_PARTY}
 )
 
-# --- after-commit announcements ------------------------------------------------
+# --- after-commit announcements (truedesk.cases.events) -------------------------
 
-CaseEventListener = Callable[[CaseEvent], None]
-_listeners: list[CaseEventListener] = []
-
-
-def subscribe_to_case_events(listener: CaseEventListener) -> None:
-    """Call `listener(event)` after the commit of every case event (notifications, webhooks)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
-
-
-def unsubscribe_from_case_events(listener: CaseEventListener) -> None:
-    """Stop calling a listener added with subscribe_to_case_events."""
-    if listener in _listeners:
-        _listeners.remove(listener)
-
-
-def _announce(event: CaseEvent) -> None:
-    for listener in list(_listeners):
-        try:
-            listener(event)
-        except Exception:
-            # The case change is committed; one failing subscriber must not
-            # turn it into an error for the user or starve the others.
-            logger.exception("case event listener %r failed for event %s", listener, event.pk)
+__all__ = [
+    "RECORDABLE_EVENT_KINDS",
+    "record_case_event",
+    "subscribe_to_case_events",
+    "unsubscribe_from_case_events",
+]
 
 
 # --- small shared pieces -------------------------------------------------------------
@@ -119,11 +107,7 @@ def _user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": user.display_name}
 
 
-def _actor_of(acting: User | SystemActor) -> tuple[User | None, str]:
-    """(user, label) for an event: a signed-in user, or a system component by its label."""
-    if isinstance(acting, SystemActor):
-        return None, acting.label
-    return acting, ""
+_actor_of = events.actor_of
 
 
 def _named_ref(obj: Department | Organisation | None) -> dict[str, Any] | None:
@@ -139,16 +123,27 @@ def _record(
     actor_label: str = "",
     at: datetime | None = None,
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        case=case,
-        actor=actor,
-        actor_label=actor_label,
-        kind=kind,
-        data=data,
-        created_at=at or timezone.now(),
+    if actor is not None and permissions.is_partner_user(actor):
+        actor_label = _audit_partner_action(case, kind, actor)
+    return events.write_event(case, kind, data, actor=actor, actor_label=actor_label, at=at)
+
+
+def _audit_partner_action(case: Case, kind: str, user: User) -> str:
+    """Audit a partner user's case action on the customer; return "partner P for customer C"."""
+    label = partner_label(user=user, customer=case.customer)
+    record_audit_event(
+        actor=user,
+        action=f"partner.{kind}",
+        target=case.customer,
+        data={"case": case.number, "partner_id": user.partner_id},
+        label=label,
     )
-    transaction.on_commit(partial(_announce, event))
-    return event
+    return label
+
+
+def _partner_author(acting: User | SystemActor) -> User | None:
+    """The partner user who writes for the customer (shown as "partner P for customer C")."""
+    return acting if isinstance(acting, User) and permissions.is_partner_user(acting) else None
 
 
 def _lock(case: Case) -> Case:
@@ -324,11 +319,22 @@ def _add_interaction(
 # --- opening ---------------------------------------------------------------------
 
 
-def _check_open_case_actor(acting_user: User, customer: Customer, owner: User | None) -> bool:
-    """Return True when the customer opens his own case; refuse everyone else but staff."""
-    own = permissions.customer_id_of(acting_user)
-    if own is not None:
-        if own != customer.pk or owner is not None:
+def _check_open_case_actor(
+    acting_user: User | SystemActor, customer: Customer, owner: User | None
+) -> bool:
+    """Return True when the customer opens his own case; refuse everyone else but staff.
+
+    A SystemActor is an inbound channel (email) writing for the customer it matched.
+    """
+    if isinstance(acting_user, SystemActor):
+        if owner is not None:
+            raise NotAllowed()
+        return True
+    if permissions.customer_id_of(acting_user) is not None or permissions.is_partner_user(
+        acting_user
+    ):
+        # A customer opens for himself; a partner user for a customer who authorised it.
+        if not permissions.can_act_for_customer(acting_user, customer.pk) or owner is not None:
             raise NotAllowed()
         return True
     if not permissions.is_staff(acting_user):
@@ -354,9 +360,23 @@ def _organisation_for(customer: Customer, organisation: Organisation | None) -> 
     return organisation
 
 
+@dataclass(frozen=True)
+class FirstContact:
+    """Facts of a case's first contact that happened elsewhere (a contact-centre call).
+
+    Given to open_case, `handled_by` replaces the default (the staff member opening
+    the case; None when nobody answered) and the times fill the first interaction.
+    """
+
+    handled_by: User | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    customer_seconds: int = 0
+
+
 def open_case(
     *,
-    acting_user: User,
+    acting_user: User | SystemActor,
     customer: Customer,
     subject: str,
     body: str,
@@ -371,11 +391,13 @@ def open_case(
     owner: User | None = None,
     body_html: str = "",
     external_id: str = "",
+    first_contact: FirstContact | None = None,
 ) -> Case:
     """Open a case with its first interaction (inbound when customer-initiated).
 
     Staff open for any customer; a customer only for himself (always
     customer-initiated, no owner). With an owner the case starts open.
+    `first_contact` (channels recording a call) says who handled it and its times.
     """
     by_customer = _check_open_case_actor(acting_user, customer, owner)
     if by_customer:
@@ -406,7 +428,7 @@ def open_case(
             created_at=now,
             updated_at=now,
         )
-        staff_actor = None if by_customer else acting_user
+        staff_actor = None if by_customer or isinstance(acting_user, SystemActor) else acting_user
         interaction, counters = _add_interaction(
             case,
             _NewInteraction(
@@ -414,15 +436,19 @@ def open_case(
                 direction=Direction.INBOUND if inbound else Direction.OUTBOUND,
                 body=text,
                 body_html=safe_html,
-                author_user=None if inbound else acting_user,
+                author_user=_partner_author(acting_user) if inbound else staff_actor,
                 author_customer=customer if inbound else None,
-                handled_by=staff_actor,
+                handled_by=staff_actor if first_contact is None else first_contact.handled_by,
+                started_at=first_contact.started_at if first_contact is not None else None,
+                ended_at=first_contact.ended_at if first_contact is not None else None,
+                customer_seconds=first_contact.customer_seconds if first_contact else 0,
                 external_id=external_id,
             ),
             attachments,
             now=now,
         )
         _write(case, **counters)
+        actor, actor_label = _actor_of(acting_user)
         _record(
             case,
             EventKind.OPENED,
@@ -437,7 +463,8 @@ def open_case(
                 "owner": _user_ref(owner),
                 "interaction_id": interaction.pk,
             },
-            actor=acting_user,
+            actor=actor,
+            actor_label=actor_label,
             at=now,
         )
     return case
@@ -540,24 +567,6 @@ def assign_case(*, acting_user: User | SystemActor, case: Case, owner: User) -> 
             actor_label=actor_label,
         )
     return case
-
-
-# Kinds that apps above cases record about a case through record_case_event.
-RECORDABLE_EVENT_KINDS = frozenset({EventKind.RESCUED, EventKind.GUARD_RESET})
-
-
-def record_case_event(
-    *, acting_user: User | SystemActor, case: Case, kind: str, data: dict[str, Any]
-) -> CaseEvent:
-    """Append an event an app above cases keeps on the case's trail (a rescue, a guard reset).
-
-    Only RECORDABLE_EVENT_KINDS; call it inside the caller's transaction. The
-    case row is not changed; subscribers hear the event after the commit.
-    """
-    if kind not in RECORDABLE_EVENT_KINDS:
-        raise InvalidInput(_("Unknown event kind."), field="kind")
-    actor, actor_label = _actor_of(acting_user)
-    return _record(case, kind, data, actor=actor, actor_label=actor_label)
 
 
 # --- details and status -----------------------------------------------------------------
@@ -701,7 +710,7 @@ def change_status(
 
 def reply_to_case(
     *,
-    acting_user: User,
+    acting_user: User | SystemActor,
     case: Case,
     body: str,
     channel: str,
@@ -717,14 +726,19 @@ def reply_to_case(
 
     A reply to a merged case lands on the surviving case. A customer's reply
     reopens a resolved or waiting case; staff change the status only through
-    `set_status`. Closed cases take no replies (InvalidTransition).
+    `set_status`. Closed cases take no replies (InvalidTransition). A SystemActor
+    is an inbound channel that has already matched the sender to the case's
+    customer: its reply is the customer's.
     """
-    as_customer = permissions.can_reply_as_customer(acting_user, case)
+    as_customer = isinstance(acting_user, SystemActor) or permissions.can_reply_as_customer(
+        acting_user, case
+    )
     if not as_customer and not permissions.can_work_case(acting_user, case):
         raise NotAllowed()
     if as_customer and set_status is not None:
         raise NotAllowed()
     text, safe_html = _clean_body(body, body_html, allow_empty=bool(attachments))
+    staff = None if as_customer or isinstance(acting_user, SystemActor) else acting_user
     with transaction.atomic():
         target = _lock_survivor(case)
         _check_reply_target(acting_user, case, target, as_customer=as_customer)
@@ -735,9 +749,9 @@ def reply_to_case(
                 direction=Direction.INBOUND if as_customer else Direction.OUTBOUND,
                 body=text,
                 body_html=safe_html,
-                author_user=None if as_customer else acting_user,
+                author_user=staff or _partner_author(acting_user),
                 author_customer=case.customer if as_customer else None,
-                handled_by=None if as_customer else acting_user,
+                handled_by=staff,
                 started_at=started_at,
                 ended_at=ended_at,
                 customer_seconds=customer_seconds,
@@ -755,11 +769,14 @@ def reply_to_case(
                                 "direction": interaction.direction}  # fmt: skip
         if target.status != old:
             data["status"] = {"before": old, "after": target.status}
-        _record(target, EventKind.REPLY_ADDED, data, actor=acting_user)
+        actor, actor_label = _actor_of(acting_user)
+        _record(target, EventKind.REPLY_ADDED, data, actor=actor, actor_label=actor_label)
     return interaction
 
 
-def _check_reply_target(acting_user: User, case: Case, target: Case, *, as_customer: bool) -> None:
+def _check_reply_target(
+    acting_user: User | SystemActor, case: Case, target: Case, *, as_customer: bool
+) -> None:
     if target.status == Status.CLOSED or (
         # A merge across customers must not let one customer write into
         # another's case.
@@ -1287,5 +1304,54 @@ def set_tags(*, acting_user: User, case: Case, tags: Sequence[str]) -> Case:
             EventKind.TAGS_CHANGED,
             {"tags": {"before": before, "after": sorted(names)}},
             actor=acting_user,
+        )
+    return case
+
+
+# --- flags -------------------------------------------------------------------------------
+
+MAX_FLAG_NOTE_CHARS = 500
+
+
+def can_clear_flag(user: Any, case: Case) -> bool:
+    """The case's owner, or a supervisor who can see it, may clear its flag."""
+    if not permissions.can_view_case(user, case) or not permissions.is_staff(user):
+        return False
+    return permissions.is_supervisor(user) or case.owner_id == getattr(user, "pk", None)
+
+
+def clear_case_flag(
+    *, acting_user: User, case: Case, reason: str, expected_version: int | None = None
+) -> Case:
+    """Clear the case's flag (e.g. a missed promise), saying why; on the timeline and audited.
+
+    The owner or a supervisor. Idempotent: an unflagged case is returned
+    unchanged (a retry after success changes nothing). With `expected_version`,
+    a caller who read a case that has changed since gets StaleVersion.
+    """
+    if not can_clear_flag(acting_user, case):
+        raise NotAllowed()
+    note = " ".join(str(reason or "").split())
+    if not note:
+        raise InvalidInput(_("Say why the flag can be cleared."), field="reason")
+    if len(note) > MAX_FLAG_NOTE_CHARS:
+        raise InvalidInput(
+            _("Keep the reason under %(count)d characters.") % {"count": MAX_FLAG_NOTE_CHARS},
+            field="reason",
+        )
+    with transaction.atomic():
+        _lock(case)
+        if case.flagged_at is None:
+            return case
+        if expected_version is not None and case.version != expected_version:
+            raise StaleVersion(current_version=case.version)
+        flag = {"reason": case.flag_reason, "flagged_at": case.flagged_at.isoformat()}
+        _write(case, flagged_at=None, flag_reason="")
+        _record(case, EventKind.FLAG_CLEARED, {"reason": note, "flag": flag}, actor=acting_user)
+        record_audit_event(
+            actor=acting_user,
+            action="case.flag_cleared",
+            target=case,
+            data={"case": case.number, "reason": note, "flag": flag},
         )
     return case

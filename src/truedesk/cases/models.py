@@ -413,6 +413,7 @@ class EventKind(models.TextChoices):
     LINKED = "case_linked", _("Case linked")
     UNLINKED = "case_unlinked", _("Case link removed")
     FLAGGED = "case_flagged", _("Case flagged")
+    FLAG_CLEARED = "case_flag_cleared", _("Flag cleared")
     # Written by truedesk.promises (the promise ledger).
     PROMISE_MADE = "promise_made", _("Promise made")
     PROMISE_KEPT = "promise_kept", _("Promise kept")
@@ -423,6 +424,9 @@ class EventKind(models.TextChoices):
     RESCUED = "case_rescued", _("Rescued from a runaround")
     GUARD_RESET = "runaround_guard_reset", _("Runaround guard reset")
     SLA_BREACHED = "sla_breached", _("Service level breached")
+    # Written by truedesk.routing (the routing engine).
+    ROUTED = "case_routed", _("Routed to an agent")
+    HELD = "case_held", _("Held for routing")
 
 
 # The only events a customer may see; every other kind (and any kind added

@@ -53,8 +53,14 @@ INSTALLED_APPS = [
     "truedesk.runaround",
     "truedesk.promises",
     "truedesk.workforce",
+    "truedesk.routing",
     "truedesk.desk",
     "truedesk.channels.portal",
+    "truedesk.channels.contactcentre",
+    "truedesk.channels.email",
+    "truedesk.channels.partners",
+    "truedesk.channels.webhooks",
+    "truedesk.channels.webform",
     "truedesk.demo",
 ]
 
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "truedesk.accounts.middleware.UserPreferencesMiddleware",
+    "truedesk.accounts.middleware.PartnerFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -244,6 +251,16 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Truedesk <support@truedesk.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Email channel (truedesk.channels.email; docs/email.md) -------------------
+# Raw inbound messages are kept here, fsynced, before the sender hears "OK".
+EMAIL_STORE_DIR = Path(env_str("EMAIL_STORE_DIR", str(DATA_DIR / "mail")))
+# The address customers write to and replies come from, when no mailbox is configured.
+EMAIL_CHANNEL_FROM = env_str("EMAIL_CHANNEL_FROM", DEFAULT_FROM_EMAIL)
+# Department slug for cases opened by mail to an address without a mailbox department.
+EMAIL_DEFAULT_DEPARTMENT = env_str("EMAIL_DEFAULT_DEPARTMENT", "")
+EMAIL_MAX_MESSAGE_BYTES = env_int("EMAIL_MAX_MESSAGE_BYTES", 60 * 1024 * 1024, minimum=1024 * 1024)
+EMAIL_AUTO_REPLIES_PER_HOUR = env_int("EMAIL_AUTO_REPLIES_PER_HOUR", 3, minimum=0)
+
 # --- Languages and time -----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -271,3 +288,13 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Public contact form (truedesk.channels.webform; docs/decisions/0024) -----
+# Accepted submissions per client address and per email address per hour.
+WEBFORM_PER_IP_PER_HOUR = env_int("WEBFORM_PER_IP_PER_HOUR", 10, minimum=1)
+WEBFORM_PER_EMAIL_PER_HOUR = env_int("WEBFORM_PER_EMAIL_PER_HOUR", 5, minimum=1)
+# Seconds a person needs at least to fill the form; faster is refused as a bot.
+WEBFORM_MIN_FILL_SECONDS = env_int("WEBFORM_MIN_FILL_SECONDS", 3, minimum=0)
+WEBFORM_MAX_LINKS = env_int("WEBFORM_MAX_LINKS", 3, minimum=0)
+# Department slug for cases sent without a topic (empty: the unrouted queue).
+WEBFORM_DEFAULT_DEPARTMENT = env_str("WEBFORM_DEFAULT_DEPARTMENT", "")

@@ -29,11 +29,16 @@ from truedesk.accounts.errors import DomainError
 from truedesk.accounts.models import Department, Partner, User
 from truedesk.cases import actions as case_actions
 from truedesk.cases.models import Case, Interaction, Transfer
+from truedesk.channels.partners.demo_data import build_partner_demo
+from truedesk.channels.webform.demo_data import build_webform_demo
 from truedesk.customers import actions as customer_actions
 from truedesk.customers.models import Customer, Organisation
 from truedesk.demo import content, plan
 from truedesk.demo.clock import simulated_clock
+from truedesk.demo.promises_kept import PromisesKept
 from truedesk.demo.script import CaseStory, CustomerPerson, StaffPerson, Step
+from truedesk.routing.demo_data import build_routing_demo
+from truedesk.workforce.demo_data import build_forecast_history_demo
 
 DEFAULT_PASSWORD = "demo-password-1"
 SYSTEM = account_actions.SystemActor(label="demo")
@@ -167,6 +172,14 @@ def build_demo(
             for entry in progress(entries):
                 clock.set(entry.at)
                 entry.run()
+        # Issue 5 item 4: skills, training, presence and a held case.
+        build_routing_demo(now=now)
+        # Issue 5 item 2: weeks of queue traffic for the forecasts and staffing plans.
+        build_forecast_history_demo(now=now)
+        # Issue 4 item 7: a customer authorises the demo partner, which opens a case.
+        build_partner_demo(now=now)
+        # Issue 4 item 4: topics on the public contact form.
+        build_webform_demo()
         builder.finish(password)
     return DemoSummary(
         cases=Case.objects.count(),
@@ -209,6 +222,10 @@ class _Builder:
             entries.append(
                 Entry(timed.at, 100_000 + timed.sequence, label, self._story_entry(timed))
             )
+        # Issue 3: calendars, SLAs, opening hours, shifts, service levels, promises, sweeps.
+        issue3 = PromisesKept(self).entries(go_live, self.now)
+        for index, (at, label, run) in enumerate(issue3):
+            entries.append(Entry(at, 900_000 + index, label, run))
         return sorted(entries, key=lambda entry: (entry.at, entry.sequence))
 
     def finish(self, password: str) -> None:

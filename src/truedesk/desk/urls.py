@@ -33,6 +33,7 @@ urlpatterns = [
     re_path(CASE + r"callback/$", availability_views.case_callback, name="case_callback"),
     re_path(CASE + r"status/$", case_views.case_status, name="case_status"),
     re_path(CASE + r"edit/$", case_views.case_edit, name="case_edit"),
+    re_path(CASE + r"clear-flag/$", case_views.case_clear_flag, name="case_clear_flag"),
     re_path(CASE + r"link/$", case_views.case_link, name="case_link"),
     re_path(CASE + r"rescue/$", rescue_views.case_rescue, name="case_rescue"),
     re_path(CASE + r"rescue/reset/$", rescue_views.case_rescue_reset, name="case_rescue_reset"),

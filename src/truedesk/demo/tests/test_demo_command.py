@@ -97,9 +97,9 @@ class TestTheBuiltDemo(TestCase):
         assert his.count() >= 3
         assert Case.objects.exclude(customer=dave).count() >= 50
         assert his.filter(status__in=["resolved", "closed"]).exists()
-        in_queue = his.get(owner__isnull=True, status="new")
-        assert in_queue.department.name == "Technical support"
-        with_alice = his.get(owner__username="alice", status="open")
+        in_queue = his.get(owner__isnull=True, status="new", department__slug="support")
+        assert in_queue.subject.startswith("Business fibre")
+        with_alice = his.get(owner__username="alice", status="open", transfers__status="pending")
         assert with_alice.interactions.filter(is_internal=True).exists()
         pending = Transfer.objects.get(case=with_alice, status="pending")
         assert pending.to_user.username == "bob"
@@ -168,7 +168,9 @@ class TestTheBuiltDemo(TestCase):
         assert worst.transfer_count >= 2
         assert worst.customer_seconds >= 10 * 3600
         assert worst.kind == "regulatory_complaint"
-        assert worst.owner.username == "igor"
+        # The runaround guard rescued it from igor: carol, a supervisor, owns it now.
+        rescue = worst.rescues.get()
+        assert (rescue.previous_owner.username, worst.owner.username) == ("igor", "carol")
         assert Transfer.objects.filter(case=worst, status="declined").exists()
         # Most customers reach out once or twice; the counts still differ.
         assert len(set(Case.objects.values_list("contact_count", flat=True))) >= 4

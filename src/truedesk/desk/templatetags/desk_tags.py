@@ -15,6 +15,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from truedesk.cases.models import Case, CaseEvent, CaseLink, EventKind
+from truedesk.promises.models import Promise
+from truedesk.routing import reasons as routing_reasons
 
 register = template.Library()
 
@@ -69,6 +71,9 @@ def _display(field: str, value: Any) -> str:
 
 
 def _actor(event: CaseEvent) -> str:
+    if event.actor_label and event.actor is not None:
+        # A partner user acting for a customer: "partner P (user) for customer C".
+        return event.actor_label
     if event.actor is not None:
         return event.actor.display_name
     return event.actor_label or _("The system")
@@ -126,7 +131,11 @@ def event_summary(event: CaseEvent) -> str:
     actor = _actor(event)
     data = event.data if isinstance(event.data, dict) else {}
     kind = event.kind
-    summary = _transfer_summary(kind, data, actor) or _link_summary(kind, data)
+    summary = (
+        _transfer_summary(kind, data, actor)
+        or _link_summary(kind, data)
+        or routing_reasons.describe_event(kind, data)
+    )
     if summary:
         return summary
     if kind == EventKind.OPENED:
@@ -238,3 +247,23 @@ def choice_label(obj: Any, field_name: str) -> str:
         _CHOICE_LABELS[key] = labels
     value = getattr(obj, field_name)
     return labels.get(value, str(value))
+
+
+@register.filter
+def iso_moment(value: Any) -> datetime | None:
+    """An ISO 8601 string kept in an event's data, as a datetime for `{% at %}`; None if not."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@register.filter
+def promise_kind(value: Any) -> str:
+    """The translated label of a promise kind kept in an event's data ("call_back")."""
+    try:
+        return str(Promise.Kind(value).label)
+    except ValueError:
+        return str(value)
