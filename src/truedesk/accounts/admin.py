@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.fields.related import ManyToManyField
 from django.forms import ModelMultipleChoiceField
@@ -16,11 +17,45 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from truedesk.accounts.actions import revoke_api_token
+from truedesk.accounts.actions import record_audit_event, revoke_api_token
 from truedesk.accounts.errors import DomainError
 from truedesk.accounts.models import ApiToken, AuditEvent, Department, Partner, User
 
 TRUEDESK_FIELDS = ("kind", "role", "partner", "language", "time_zone")
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """A model admin whose saves and deletions write an audit row, like the actions do.
+
+    Subclasses name the thing with `audit_name`: rows read "<audit_name>.added_in_admin",
+    "….changed_in_admin" (with the changed fields) and "….removed_in_admin".
+    """
+
+    audit_name = ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record_audit_event(
+                actor=request.user,  # type: ignore[arg-type]
+                action=f"{self.audit_name}.{'changed' if change else 'added'}_in_admin",
+                target=obj,
+                data={"fields": list(form.changed_data)},
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            record_audit_event(
+                actor=request.user,  # type: ignore[arg-type]
+                action=f"{self.audit_name}.removed_in_admin",
+                target=obj,
+                data={"was": str(obj)},
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class TruedeskUserCreationForm(BaseUserCreationForm):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from truedesk.accounts.actions import record_audit_event
+from truedesk.accounts.admin import AuditedAdmin
 from truedesk.routing.models import (
     AgentCapacity,
     AgentPresence,
@@ -20,34 +19,6 @@ from truedesk.routing.models import (
     TrainingModule,
     TrainingRecord,
 )
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Saves and deletions write an audit row like the actions do (as workforce/admin.py)."""
-
-    audit_name = ""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,  # type: ignore[arg-type]
-            action=f"{self.audit_name}.{'changed' if change else 'added'}_in_admin",
-            target=obj,
-            data={"fields": list(form.changed_data)},
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        record_audit_event(
-            actor=request.user,  # type: ignore[arg-type]
-            action=f"{self.audit_name}.removed_in_admin",
-            target=obj,
-            data={"was": str(obj)},
-        )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(Skill)

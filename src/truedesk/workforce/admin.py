@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from truedesk.accounts.actions import record_audit_event
+from truedesk.accounts.admin import AuditedAdmin
 from truedesk.calendars.models import Weekday
 from truedesk.workforce import selectors
 from truedesk.workforce.models import ContactQueue, PublishedServiceLevel, QueueVolume, Shift
@@ -44,34 +44,6 @@ class ShiftForm(forms.ModelForm):
 
     def clean_weekdays(self) -> str:
         return "".join(str(day) for day in sorted(set(self.cleaned_data.get("weekdays") or [])))
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Saves and deletions write an audit row like the actions do."""
-
-    audit_name = ""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,  # type: ignore[arg-type]
-            action=f"{self.audit_name}.{'changed' if change else 'added'}_in_admin",
-            target=obj,
-            data={"fields": list(form.changed_data)},
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        record_audit_event(
-            actor=request.user,  # type: ignore[arg-type]
-            action=f"{self.audit_name}.removed_in_admin",
-            target=obj,
-            data={"was": str(obj)},
-        )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(Shift)
