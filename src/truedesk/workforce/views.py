@@ -187,7 +187,7 @@ def _plan_chart(plan: QueuePlan) -> dict[str, Any]:
             "forecast": _("Forecast contacts"),
             "required": _("Agents needed on the schedule"),
             "scheduled": _("Agents scheduled"),
-            "over": _("Over (+) or under (\u2212) coverage"),
+            "over": _("Over (+) or under (-) coverage"),
             "agents": _("Agents"),
             "contacts": _("Contacts"),
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,7 +19,8 @@ import django
 import pytest
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
@@ -276,3 +278,32 @@ def test_relative_times_in_case_lists_are_in_the_viewers_language(
         future = str(naturaltime(now + timedelta(days=2, hours=1, minutes=1)))
     assert past.replace("\xa0", " ") == ago
     assert future.replace("\xa0", " ") == ahead
+
+
+def test_every_string_marked_in_the_source_is_in_the_catalogues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Runs the same extraction as `make messages` on a copy of the source, so a string
+    # marked for translation but never added to the catalogues (and so shown in English
+    # to everyone) fails here rather than in front of a Lithuanian customer.
+    if shutil.which("xgettext") is None:
+        pytest.skip("needs GNU gettext's xgettext (Debian: apt-get install gettext)")
+    copy = tmp_path / "truedesk"
+    shutil.copytree(
+        LOCALE_DIR.parent,
+        copy,
+        ignore=shutil.ignore_patterns("tests", "__pycache__", "*.mo", "node_modules"),
+    )
+    monkeypatch.chdir(copy)
+    # LOCALE_PATHS names the real catalogues; the extraction must write to the copy's.
+    with override_settings(LOCALE_PATHS=[copy / "locale"]):
+        call_command(
+            "makemessages", locale=[TRANSLATED[0]], no_obsolete=True, ignore_patterns=["*/tests/*"],
+            verbosity=0,
+        )  # fmt: skip
+    extracted = parse_po(copy / "locale" / TRANSLATED[0] / "LC_MESSAGES" / "django.po")[1:]
+    committed = {(entry.msgctxt, entry.msgid) for entry in _catalogue(TRANSLATED[0])[1]}
+    missing = sorted(
+        entry.msgid for entry in extracted if (entry.msgctxt, entry.msgid) not in committed
+    )
+    assert not missing, f"run `make messages` and translate: {missing[:20]}"
