@@ -79,7 +79,7 @@ def test_carol_picks_a_queue_by_keyboard_and_sees_forecast_need_and_coverage(pag
     )
     labels = [s["label"] for s in chart["sets"]]
     assert labels == [
-        "Over (+) or under (\u2212) coverage",
+        "Over (+) or under (-) coverage",
         "Agents needed on the schedule",
         "Agents scheduled",
         "Forecast contacts",
