@@ -1,32 +1,24 @@
-"""Mailbox passwords at rest: encrypted (Fernet) with a key derived from SECRET_KEY.
+"""Mailbox passwords at rest, sealed with truedesk.lib.secrets_box.
 
 IMAP needs the password itself, so it cannot be hashed; a database dump alone
-does not reveal it. Rotating SECRET_KEY means entering the passwords again.
+does not reveal it. Rotating SECRET_KEY (keeping the old one in
+SECRET_KEY_FALLBACKS until the passwords are entered again) keeps them readable.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
+from truedesk.lib.secrets_box import SealedSecretUnreadable, seal, unseal
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-
-
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"truedesk-mailbox-password:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+PURPOSE = "truedesk-mailbox-password"
 
 
 def encrypt_password(password: str) -> str:
-    return _fernet().encrypt(password.encode("utf-8")).decode("ascii") if password else ""
+    return seal(password, purpose=PURPOSE)
 
 
 def decrypt_password(token: str) -> str:
-    """The password, or "" when none is stored or SECRET_KEY has changed since."""
-    if not token:
-        return ""
+    """The password, or "" when none is stored or no configured SECRET_KEY opens it."""
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
-    except (InvalidToken, ValueError):
+        return unseal(token, purpose=PURPOSE)
+    except SealedSecretUnreadable:
         return ""

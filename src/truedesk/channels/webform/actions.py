@@ -95,7 +95,9 @@ def open_case_from_web_form(*, submission: Submission) -> Case:
                 to=submission.email,
                 template="webform/email/confirmation",
                 context={
-                    "name": submission.name,
+                    # The record's name: for a known address the typed name is a
+                    # stranger's claim, not something to greet the owner with.
+                    "name": customer.name,
                     "number": case.number,
                     "subject": case.subject,
                     "portal_url": portal_url,

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from truedesk.accounts.actions import Actor, record_audit_event
 from truedesk.accounts.models import User
-from truedesk.cases.models import EventKind
-from truedesk.channels.webhooks import addresses, errors
+from truedesk.cases.models import EventKind, Interaction
+from truedesk.channels.webhooks import addresses, errors, payloads
 from truedesk.channels.webhooks.models import (
     AllowedNetwork,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
+    sealed_secret_fields,
 )
 from truedesk.channels.webhooks.signing import generate_secret
 from truedesk.channels.webhooks.transport import Outcome
@@ -111,7 +112,7 @@ def create_webhook(
         description=_clean_description(description),
         event_kinds=clean_kinds(event_kinds),
         include_internal=bool(include_internal),
-        secret=secret,
+        **sealed_secret_fields(secret),
         created_by=acting_user if isinstance(acting_user, User) else None,
     )
     record_audit_event(
@@ -158,11 +159,33 @@ def update_webhook(
         current = WebhookEndpoint.objects.filter(pk=endpoint.pk).values_list("version", flat=True)
         raise errors.StaleVersion(current_version=current.first())
     endpoint.refresh_from_db()
+    if changes.get("include_internal") is False:
+        _withhold_internal_text(endpoint)
     if changes:
         record_audit_event(
             actor=acting_user, action="webhook.updated", target=endpoint, data={"changes": changes}
         )
     return endpoint
+
+
+def _withhold_internal_text(endpoint: WebhookEndpoint) -> None:
+    """Render the endpoint's deliveries again without internal text.
+
+    They were rendered at fan-out while it could read internal text; a retry or
+    a redelivery after the permission was withdrawn must not send it.
+    """
+    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint).select_related(
+        "event", "event__case", "event__actor"
+    )
+    for delivery in deliveries.iterator():
+        interaction_id = payloads.interaction_id_of(delivery.event)
+        interaction = (
+            Interaction.objects.filter(pk=interaction_id).first() if interaction_id else None
+        )
+        delivery.payload = payloads.render(
+            delivery.event, interaction=interaction, include_internal=False
+        )
+        delivery.save(update_fields=["payload"])
 
 
 @transaction.atomic
@@ -173,7 +196,9 @@ def rotate_webhook_secret(
     require_webhook_admin(acting_user)
     secret = generate_secret()
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        secret=secret, version=F("version") + 1, updated_at=timezone.now()
+        **sealed_secret_fields(secret),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )
     endpoint.refresh_from_db()
     record_audit_event(actor=acting_user, action="webhook.secret_rotated", target=endpoint)

@@ -76,16 +76,27 @@ def parse_networks(values: Iterable[str]) -> list[IPNetwork]:
 
 
 def _unmapped(address: IPAddress) -> IPAddress:
-    # ::ffff:127.0.0.1 reaches 127.0.0.1: judge the IPv4 address inside.
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+    # ::ffff:127.0.0.1 reaches 127.0.0.1, and a 6to4 relay takes 2002:7f00:1::
+    # to 127.0.0.1 too: judge the IPv4 address inside.
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address.sixtofour is not None:
+            return address.sixtofour
     return address
 
 
 def is_public(address: IPAddress) -> bool:
     """Globally routable unicast: not private, loopback, link-local, multicast or reserved."""
     address = _unmapped(address)
-    return address.is_global and not address.is_multicast and not address.is_reserved
+    # fec0::/10 (deprecated site-local) is still routed inside some networks.
+    site_local = isinstance(address, ipaddress.IPv6Address) and address.is_site_local
+    return (
+        address.is_global
+        and not address.is_multicast
+        and not address.is_reserved
+        and not site_local
+    )
 
 
 def is_permitted(address: IPAddress, allowed: Iterable[IPNetwork]) -> bool:

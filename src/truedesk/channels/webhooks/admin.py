@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from truedesk.accounts.admin import AuditedAdmin
 from truedesk.accounts.models import User
 from truedesk.channels.webhooks import actions, addresses
 from truedesk.channels.webhooks.errors import WebhookError
@@ -42,7 +43,9 @@ class AllowedNetworkForm(forms.ModelForm):
 
 
 @admin.register(AllowedNetwork)
-class AllowedNetworkAdmin(admin.ModelAdmin):
+class AllowedNetworkAdmin(AuditedAdmin):
+    # Opening a network lets webhooks reach inside it: every change is audited.
+    audit_name = "webhook_allowed_network"
     form = AllowedNetworkForm
     list_display = ("network", "note", "created_at")
 

@@ -33,6 +33,7 @@ from truedesk.channels.webhooks.actions import allowed_networks, record_attempt
 from truedesk.channels.webhooks.addresses import IPNetwork
 from truedesk.channels.webhooks.fanout import fan_out_events
 from truedesk.channels.webhooks.models import WebhookDelivery, WebhookEndpoint
+from truedesk.lib.secrets_box import SealedSecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,11 @@ MAX_PER_ENDPOINT_PER_PASS = 50
 # (the periodic job goes to whichever worker claims it first), short enough
 # that an endpoint held by a worker that died is picked up again soon.
 LEASE = timedelta(seconds=transport.TOTAL_TIMEOUT) + timedelta(minutes=5)
+# Stored with the attempt for administrators (not translated, like transport errors).
+UNREADABLE_SECRET = (
+    "not sent: the signing secret cannot be read with the configured SECRET_KEY "
+    "(it changed without a fallback); rotate the endpoint's secret"
+)
 
 
 @dataclass
@@ -186,18 +192,25 @@ class Dispatcher:
             return False
         delivery = due[0]
         body = delivery.payload.encode()
-        headers = signing.headers(
-            secret=endpoint.secret,
-            message_id=delivery.message_id,
-            timestamp=int(time.time()),
-            body=body,
-        )
         WebhookEndpoint.objects.filter(pk=endpoint_id, lease_owner=self.owner).update(
             lease_until=timezone.now() + LEASE
         )
-        future = self.executor.submit(
-            transport.post, url=endpoint.url, body=body, headers=headers, allowed=allowed
-        )
+        try:
+            headers = signing.headers(
+                secret=endpoint.secret,
+                message_id=delivery.message_id,
+                timestamp=int(time.time()),
+                body=body,
+            )
+        except SealedSecretUnreadable:
+            # Never send unsigned or wrongly signed: fail the attempt where the
+            # administrator sees it, and keep retrying until the secret is rotated.
+            future: Future[transport.Outcome] = Future()
+            future.set_result(transport.Outcome(None, UNREADABLE_SECRET, "", 0))
+        else:
+            future = self.executor.submit(
+                transport.post, url=endpoint.url, body=body, headers=headers, allowed=allowed
+            )
         sent[endpoint_id] += 1
         more = len(due) > 1 and sent[endpoint_id] < MAX_PER_ENDPOINT_PER_PASS
         self.in_flight[endpoint_id] = _InFlight(endpoint_id, delivery.pk, future, more)

@@ -15,6 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.cases.models import CaseEvent
+from truedesk.lib.secrets_box import seal, unseal
+
+SECRET_PURPOSE = "truedesk-webhook-signing-secret"
+
+
+def sealed_secret_fields(secret: str) -> dict[str, str]:
+    """The stored fields for a signing secret: sealed, plus a recognisable prefix."""
+    return {"sealed_secret": seal(secret, purpose=SECRET_PURPOSE), "secret_prefix": secret[:10]}
 
 
 class WebhookEndpoint(models.Model):
@@ -28,9 +36,11 @@ class WebhookEndpoint(models.Model):
     # endpoints an administrator allowed them (see docs/webhooks.md).
     include_internal = models.BooleanField(_("include internal text"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    # The signing key must be readable to sign with, so unlike API tokens it is
-    # stored as it is; the API and admin show it once, at creation or rotation.
-    secret = models.CharField(max_length=100, editable=False)
+    # The signing key must be readable to sign with, so unlike API tokens it
+    # cannot be hashed: it is sealed under SECRET_KEY (lib/secrets_box.py) and
+    # the API and admin show it once, at creation or rotation. Use `secret`.
+    sealed_secret = models.TextField(editable=False)
+    secret_prefix = models.CharField(max_length=16, editable=False, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -55,9 +65,19 @@ class WebhookEndpoint(models.Model):
         return self.description or self.url
 
     @property
+    def secret(self) -> str:
+        """The signing secret; raises SealedSecretUnreadable if SECRET_KEY changed since."""
+        return unseal(self.sealed_secret, purpose=SECRET_PURPOSE)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        for name, sealed in sealed_secret_fields(value).items():
+            setattr(self, name, sealed)
+
+    @property
     def secret_hint(self) -> str:
         """Enough of the secret to recognise it, not to use it."""
-        return f"{self.secret[:10]}…" if self.secret else ""
+        return f"{self.secret_prefix}…" if self.secret_prefix else ""
 
 
 class AllowedNetwork(models.Model):

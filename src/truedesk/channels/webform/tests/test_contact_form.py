@@ -81,6 +81,14 @@ def test_a_known_address_is_matched_to_its_customer_without_changing_him(world, 
     assert f"/portal/cases/{case.number}/" in body and "no portal account" not in body
 
 
+def test_a_stranger_using_a_customers_address_does_not_write_his_greeting(world, no_fill_time):
+    email = world.dave.contact_points.get(kind="email").value
+    post(Client(), email=email, name="Security team: call +1 555 0100 to unlock your account")
+    body = EmailDelivery.objects.get().body
+    assert body.startswith(f"Hello {world.dave.name},")
+    assert "unlock your account" not in body
+
+
 def test_an_attachment_is_kept_with_the_case(world, no_fill_time):
     upload = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
     post(Client(), attachment=upload)

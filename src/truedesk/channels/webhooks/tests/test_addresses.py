@@ -28,6 +28,17 @@ BLOCKED_URLS = [
     "http://240.0.0.1/hook",
     "http://0.0.0.0/hook",
     "http://localhost:8080/hook",
+    # Other spellings of 127.0.0.1: decimal, octal, hexadecimal, short form.
+    "http://2130706433/hook",
+    "http://0177.0.0.1/hook",
+    "http://0x7f000001/hook",
+    "http://127.1/hook",
+    # IPv6 ways into IPv4 and site networks: 6to4 wrapping loopback and the
+    # metadata service, IPv4-mapped metadata, deprecated site-local.
+    "http://[2002:7f00:1::1]/hook",
+    "http://[2002:a9fe:a9fe::1]/hook",
+    "http://[::ffff:169.254.169.254]/latest/meta-data/",
+    "http://[fec0::1]/hook",
 ]
 
 

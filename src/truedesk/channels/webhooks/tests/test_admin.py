@@ -8,7 +8,12 @@ from django.urls import reverse
 from truedesk.accounts.models import AuditEvent, User
 from truedesk.cases.actions import open_case
 from truedesk.channels.webhooks.fanout import fan_out_events
-from truedesk.channels.webhooks.models import AllowedNetwork, WebhookDelivery, WebhookEndpoint
+from truedesk.channels.webhooks.models import (
+    AllowedNetwork,
+    WebhookDelivery,
+    WebhookEndpoint,
+    sealed_secret_fields,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +57,25 @@ def test_an_allowed_network_must_be_a_network(admin_client):
     assert AllowedNetwork.objects.get().network == "10.20.0.0/16"
 
 
+def test_opening_and_closing_a_network_is_audited(admin_client):
+    url = reverse("admin:webhooks_allowednetwork_add")
+    admin_client.post(url, {"network": "10.20.0.0/16", "note": "receivers"})
+    network = AllowedNetwork.objects.get()
+    admin_client.post(
+        reverse("admin:webhooks_allowednetwork_delete", args=[network.pk]), {"post": "yes"}
+    )
+    assert not AllowedNetwork.objects.exists()
+    trail = AuditEvent.objects.filter(action__startswith="webhook_allowed_network.")
+    assert sorted(trail.values_list("action", "actor__username")) == [
+        ("webhook_allowed_network.added_in_admin", "root"),
+        ("webhook_allowed_network.removed_in_admin", "root"),
+    ]
+
+
 def test_dead_deliveries_are_listed_and_can_be_redelivered(admin_client, world):
-    endpoint = WebhookEndpoint.objects.create(url="https://93.184.215.14/h", secret="whsec_x")
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/h", **sealed_secret_fields("whsec_x")
+    )
     open_case(acting_user=world.alice, customer=world.dave, subject="S", body="B", channel="desk")
     fan_out_events()
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)

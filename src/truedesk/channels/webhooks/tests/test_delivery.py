@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from truedesk.cases.actions import add_internal_note, open_case, reply_to_case
 from truedesk.channels.webhooks import actions
-from truedesk.channels.webhooks.models import WebhookAttempt, WebhookDelivery
+from truedesk.channels.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,34 @@ def test_internal_note_text_goes_only_to_endpoints_allowed_it(
     withheld = json.loads(outside.body)["interaction"]
     assert withheld["internal"] is True and withheld["text"] is None and withheld["text_withheld"]
     assert json.loads(trusted.body)["interaction"]["text"] == "Customer is on the VIP list."
+
+
+def test_withdrawing_internal_text_also_covers_deliveries_not_yet_sent(
+    world, grace, receiver, loopback_allowed, dispatcher
+):
+    endpoint, _secret = actions.create_webhook(
+        acting_user=grace, url=receiver.url, event_kinds=["note_added"], include_internal=True
+    )
+    receiver.respond = lambda n: (503, {}) if n == 1 else (200, {})
+    case = _open(world)
+    add_internal_note(acting_user=world.alice, case=case, body="Customer is on the VIP list.")
+    dispatcher.run_pass()
+    dispatcher.finish()
+    assert b"VIP" in receiver.wait_for(1)[0].body
+
+    actions.update_webhook(
+        acting_user=grace, endpoint=endpoint, expected_version=endpoint.version,
+        include_internal=False,
+    )  # fmt: skip
+    # The receiver is back: the retry is due now.
+    WebhookDelivery.objects.filter(endpoint=endpoint).update(next_attempt_at=timezone.now())
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(resting_until=None)
+    dispatcher.run_pass()
+    dispatcher.finish()
+
+    retry = receiver.wait_for(2)[1]
+    assert b"VIP" not in retry.body
+    assert json.loads(retry.body)["interaction"]["text_withheld"] is True
 
 
 def test_only_subscribed_kinds_are_sent(world, grace, receiver, loopback_allowed, dispatcher):
@@ -310,3 +338,54 @@ def test_an_endpoint_that_is_down_gets_one_request_per_retry_step_not_one_per_de
     assert endpoint.resting_until is None
     assert WebhookDelivery.objects.filter(endpoint=endpoint, status="delivered").count() == 3
     assert len(receiver.requests) == 4
+
+
+def test_the_signing_secret_is_sealed_at_rest(world, grace):
+    _endpoint, secret = actions.create_webhook(acting_user=grace, url="https://93.184.215.14/h")
+
+    # What a database dump shows: neither the secret nor its key material.
+    [row] = WebhookEndpoint.objects.values()
+    dumped = json.dumps(row, default=str)
+    assert secret not in dumped
+    assert secret.removeprefix("whsec_") not in dumped
+    assert WebhookEndpoint.objects.get().secret == secret
+
+
+def test_a_secret_key_rotated_with_a_fallback_keeps_signing(
+    world, grace, receiver, loopback_allowed, dispatcher, settings
+):
+    _endpoint, secret = actions.create_webhook(acting_user=grace, url=receiver.url)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-brand-new-secret-key-" + "x" * 40
+    _open(world)
+
+    dispatcher.run_pass()
+    dispatcher.finish()
+
+    [request] = receiver.wait_for(1)
+    assert receiver_verifies(secret, request.headers, request.body)
+
+
+def test_a_secret_key_changed_without_a_fallback_sends_nothing_and_says_why(
+    world, grace, receiver, loopback_allowed, dispatcher, settings
+):
+    endpoint, _secret = actions.create_webhook(acting_user=grace, url=receiver.url)
+    settings.SECRET_KEY = "a-brand-new-secret-key-" + "x" * 40
+    _open(world)
+
+    dispatcher.run_pass()
+    dispatcher.finish()
+
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert "rotate the endpoint's secret" in delivery.tries.get().error
+
+    # Rotating gives a secret sealed under the current key: the retry goes out signed.
+    _endpoint, fresh = actions.rotate_webhook_secret(acting_user=grace, endpoint=endpoint)
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    WebhookEndpoint.objects.update(resting_until=None)
+    dispatcher.run_pass()
+    dispatcher.finish()
+    [request] = receiver.wait_for(1)
+    assert receiver_verifies(fresh, request.headers, request.body)
