@@ -106,7 +106,10 @@ def header_text(message: Message, name: str, limit: int = 250) -> str:
     raw = _raw_header(message, name)
     if raw is None:
         return ""
-    raw = raw[:MAX_HEADER_CHARS]
+    return _decoded_words(raw[:MAX_HEADER_CHARS], limit)
+
+
+def _decoded_words(raw: str, limit: int) -> str:
     try:
         parts = email.header.decode_header(raw)
         text = "".join(
@@ -123,11 +126,28 @@ def parse_sender(message: Message) -> tuple[str, str]:
     raw = _raw_header(message, "From")
     if not raw:
         return "", ""
-    decoded = header_text(message, "From", limit=MAX_HEADER_CHARS)
-    name, address = email.utils.parseaddr(decoded)
-    if "@" not in address or len(address) > 254 or _CONTROL.search(address):
+    # The address is read from the header as sent and only the display name is
+    # decoded afterwards: decoding first would let an encoded word in the name
+    # (=?utf-8?q?dave=40example=2Ecom?= <attacker@evil.example>) pose as the
+    # address. Several addresses, or one hidden in an encoded word, name nobody.
+    pairs = [
+        (name, address)
+        for name, address in email.utils.getaddresses([raw[:MAX_HEADER_CHARS]])
+        if name or address
+    ]
+    if len(pairs) != 1:
         return "", ""
-    return clean_header_value(name, 200), address.strip().lower()
+    name, address = pairs[0]
+    address = address.strip()
+    if (
+        "@" not in address
+        or "=?" in address
+        or len(address) > 254
+        or _CONTROL.search(address)
+        or any(char.isspace() for char in address)
+    ):
+        return "", ""
+    return _decoded_words(name, 200), address.lower()
 
 
 def message_ids(message: Message, name: str) -> list[str]:

@@ -296,3 +296,24 @@ def test_an_auto_reply_to_a_closed_case_opens_nothing(world):
     case_actions.change_status(acting_user=world.carol, case=Case.objects.get(), status="closed")
     deliver(_reply_to(ack_of(case), headers={"Auto-Submitted": "auto-replied"}))
     assert Case.objects.count() == 1
+
+
+def test_a_stranger_naming_himself_after_the_customer_never_writes_on_his_case(world):
+    # Security review: the display name decodes to dave's address, the real sender is not
+    # dave; with dave's case reference in the subject the message must not land on it.
+    case = case_actions.open_case(
+        acting_user=world.dave_user, customer=world.dave, subject="Router",
+        body="It blinks.", channel="portal",
+    )  # fmt: skip
+    raw = (
+        b"From: =?utf-8?q?dave=40example=2Ecom?= <attacker@evil.example>\r\n"
+        b"To: support@truedesk.test\r\n"
+        + f"Subject: Re: [#{case.number}] Router\r\n".encode()
+        + b"Message-ID: <x1@evil.example>\r\n\r\n"
+        b"Please send my invoices to attacker@evil.example.\r\n"
+    )
+
+    stored = deliver(raw)
+
+    assert stored.sender == "attacker@evil.example"
+    assert not case.interactions.filter(body__contains="attacker").exists()

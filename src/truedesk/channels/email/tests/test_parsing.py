@@ -66,6 +66,35 @@ def test_encoded_words_in_subject_and_sender_are_decoded():
     assert parsed.sender_name.startswith("Тестовый")
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        # The display name decodes to someone else's address; the real one is the attacker's.
+        b"=?utf-8?q?dave=40example=2Ecom?= <attacker@evil.example>",
+        b"=?utf-8?b?ZGF2ZUBleGFtcGxlLmNvbQ==?= <attacker@evil.example>",
+        b'"dave@example.com" <attacker@evil.example>',
+    ],
+)
+def test_a_name_that_looks_like_an_address_never_becomes_the_sender(header):
+    raw = b"From: " + header + b"\r\nSubject: Invoices\r\nMessage-ID: <f@evil>\r\n\r\nx\r\n"
+    parsed = parse_message(raw, limits=LIMITS)
+    assert parsed.sender_address == "attacker@evil.example"
+    assert "dave@example.com" in parsed.sender_name
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"=?utf-8?q?dave=40example=2Ecom?=",  # an address only inside an encoded word
+        b"dave@example.com, attacker@evil.example",  # two senders name nobody
+    ],
+)
+def test_a_sender_hidden_in_an_encoded_word_or_doubled_is_nobody(header):
+    raw = b"From: " + header + b"\r\nSubject: Invoices\r\nMessage-ID: <g@evil>\r\n\r\nx\r\n"
+    parsed = parse_message(raw, limits=LIMITS)
+    assert parsed.sender_address == ""
+
+
 def test_encoded_newlines_in_the_subject_never_survive():
     raw = b"From: a@example.com\r\nSubject: =?utf-8?q?Hi=0D=0ABcc:_evil@example.com?=\r\n\r\nx\r\n"
     parsed = parse_message(raw, limits=LIMITS)
