@@ -70,12 +70,25 @@ def _display(field: str, value: Any) -> str:
     return str(value)
 
 
+# The labels system components write into CaseEvent.actor_label, as staff read them.
+SYSTEM_ACTORS = {
+    "system": gettext_lazy("The system"),
+    "sla": gettext_lazy("SLA clock"),
+    "runaround guard": gettext_lazy("Runaround guard"),
+    "routing": gettext_lazy("Routing"),
+    "email": gettext_lazy("Email"),
+    "web form": gettext_lazy("Web form"),
+}
+
+
 def _actor(event: CaseEvent) -> str:
     if event.actor_label and event.actor is not None:
         # A partner user acting for a customer: "partner P (user) for customer C".
         return event.actor_label
     if event.actor is not None:
         return event.actor.display_name
+    if event.actor_label in SYSTEM_ACTORS:
+        return str(SYSTEM_ACTORS[event.actor_label])
     return event.actor_label or _("The system")
 
 
