@@ -106,6 +106,10 @@ class ContactForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.errors:
+            # The fields need fixing first: nothing is stored, and a note about speed on
+            # top of "this field is required" only confuses a person.
+            return cleaned
         minimum = float(getattr(settings, "WEBFORM_MIN_FILL_SECONDS", 3))
         check = spam.check_stamp(str(cleaned.get("started") or ""), min_seconds=minimum)
         if check.too_fast:

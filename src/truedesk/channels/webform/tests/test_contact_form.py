@@ -117,6 +117,17 @@ def test_a_form_sent_faster_than_a_person_could_is_refused_and_keeps_the_input(w
     assert Case.objects.count() == 1
 
 
+def test_an_empty_form_sent_at_once_only_asks_for_the_missing_fields(world):
+    # The browser walk: "quicker than we expected" on top of "required" confused people.
+    response = post(Client(), started=issue_stamp(), subject="", message="", email="")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in page
+    assert "quicker than we expected" not in page
+    assert not Case.objects.exists()
+
+
 def test_a_forged_or_missing_stamp_is_refused_and_replaced(world):
     response = post(Client(), started="forged:value")
     assert response.status_code == 200
