@@ -61,13 +61,26 @@ def unsubscribe_from_case_events(listener: CaseEventListener) -> None:
 
 
 def _announce(event: CaseEvent) -> None:
-    for listener in list(_listeners):
-        try:
-            listener(event)
-        except Exception:
-            # The case change is committed; one failing subscriber must not
-            # turn it into an error for the user or starve the others.
-            logger.exception("case event listener %r failed for event %s", listener, event.pk)
+    # The subscribers' writes (SLA clocks, queued routing and rescue tasks, webhook
+    # outbox rows) share one transaction, so an event costs one commit, not one
+    # per subscriber; each runs in its own savepoint, so a failing one is rolled
+    # back alone, as if it had its own transaction.
+    try:
+        with transaction.atomic():
+            for listener in list(_listeners):
+                try:
+                    with transaction.atomic():
+                        listener(event)
+                except Exception:
+                    # The case change is committed; one failing subscriber must not
+                    # turn it into an error for the user or starve the others.
+                    logger.exception(
+                        "case event listener %r failed for event %s", listener, event.pk
+                    )
+    except Exception:
+        # The shared commit itself failed (the database went away): the sweeps
+        # (SLA catch-up, routing, runaround, webhooks) redo what was lost.
+        logger.exception("the reactions to case event %s were not committed", event.pk)
 
 
 def actor_of(acting: User | SystemActor) -> tuple[User | None, str]:

@@ -98,13 +98,30 @@ def _limit_annotations() -> dict[str, Any]:
     return annotations
 
 
-def _guarded_cases() -> QuerySet[Case]:
+def _build_guarded_cases() -> QuerySet[Case]:
     open_rescue = Rescue.objects.filter(case_id=OuterRef("pk"), ended_at__isnull=True)
     return (
         Case.objects.select_related("runaround_baseline")
         .annotate(**_limit_annotations())
         .annotate(guard_open_rescue=Subquery(open_rescue.values("pk")[:1]))
     )
+
+
+_GUARDED_CASES: QuerySet[Case] | None = None
+
+
+def _guarded_cases() -> QuerySet[Case]:
+    """Cases annotated with their thresholds and open rescue (a fresh, unevaluated clone).
+
+    Resolving the dozen subqueries costs more than running the query, and the
+    guard reads one case after every counting event, so the resolved queryset
+    is built once per process; it holds no rows (only clones are evaluated), so
+    policy changes are read by the next query as before.
+    """
+    global _GUARDED_CASES
+    if _GUARDED_CASES is None:
+        _GUARDED_CASES = _build_guarded_cases()
+    return _GUARDED_CASES.all()
 
 
 def _state_of(case: Case) -> GuardState:

@@ -35,9 +35,10 @@ def on_case_event(event: CaseEvent) -> None:
     state = selectors.find_guard_state(event.case_id)
     if state is None or not state.needs_rescue():
         return
-    from truedesk.runaround.tasks import rescue_case_task
-
     try:
+        # Imported here, inside the try: building the task needs a working task backend.
+        from truedesk.runaround.tasks import rescue_case_task
+
         rescue_case_task.enqueue(event.case_id)
     except Exception:
         # The periodic sweep rescues it anyway.

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -100,10 +100,19 @@ def save_policy(*, acting_user: Actor, policy: SlaPolicy) -> SlaPolicy:
 
 def _lock_state(case_id: int) -> tuple[CaseSla, bool] | None:
     """The case's SLA row under lock, created when missing; None if the case is gone."""
+    # The row exists for every case that has had an event applied: one locked read.
+    state = CaseSla.objects.select_for_update().filter(case_id=case_id).first()
+    if state is not None:
+        return state, False  # the row cascades with its case, so the case is there
     if not Case.objects.filter(pk=case_id).exists():
         return None
-    _row, created = CaseSla.objects.get_or_create(case_id=case_id)
-    return CaseSla.objects.select_for_update().get(case_id=case_id), created
+    try:
+        with transaction.atomic():
+            # The inserted row stays ours (locked) until this transaction ends.
+            return CaseSla.objects.create(case_id=case_id), True
+    except IntegrityError:
+        # Another worker created it a moment ago: wait for its lock.
+        return CaseSla.objects.select_for_update().get(case_id=case_id), False
 
 
 def _installed_after() -> int:

@@ -207,6 +207,30 @@ def test_a_failing_subscriber_does_not_break_the_action(
     assert Case.objects.filter(pk=case.pk).exists()
 
 
+def test_a_failing_subscriber_loses_only_its_own_writes(
+    make_case, django_capture_on_commit_callbacks
+):
+    # The subscribers share one transaction; each one's writes stand or fall alone.
+    def broken(event):
+        Organisation.objects.create(name="Written by the broken subscriber")
+        raise RuntimeError("half done")
+
+    def working(event):
+        Organisation.objects.create(name=f"Heard {event.kind}")
+
+    subscribe_to_case_events(broken)
+    subscribe_to_case_events(working)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            make_case()
+    finally:
+        unsubscribe_from_case_events(broken)
+        unsubscribe_from_case_events(working)
+    names = set(Organisation.objects.values_list("name", flat=True))
+    assert "Heard case_opened" in names
+    assert "Written by the broken subscriber" not in names
+
+
 @pytest.mark.django_db(transaction=ON_POSTGRESQL)
 def test_cases_opened_at_the_same_time_get_different_numbers():
     world = build_world()

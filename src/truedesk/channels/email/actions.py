@@ -131,9 +131,10 @@ def _process(message: InboundMessage) -> None:
         if "@" not in fallback:
             raise Unprocessable(_("The message has no sender address."))
         parsed.sender_address = fallback
+    mailboxes = list(Mailbox.objects.select_related("department").order_by("pk"))
     if message.mailbox is None:
-        message.mailbox = _mailbox_for(message.envelope_to)
-    outcome = _route(message, parsed)
+        message.mailbox = _mailbox_for(message.envelope_to, mailboxes)
+    outcome = _route(message, parsed, _own_addresses(mailboxes))
     InboundMessage.objects.filter(pk=message.pk).update(
         mailbox=message.mailbox,
         state=outcome.state,
@@ -151,19 +152,19 @@ def _process(message: InboundMessage) -> None:
     )
 
 
-def _mailbox_for(envelope_to: str) -> Mailbox | None:
-    """The configured mailbox an SMTP message was addressed to (its department, its address)."""
+def _mailbox_for(envelope_to: str, mailboxes: list[Mailbox]) -> Mailbox | None:
+    """The configured mailbox an SMTP message was addressed to (its department, its address).
+
+    `mailboxes` are all configured mailboxes (a handful), in primary-key order,
+    read once per message for this and for `_own_addresses`.
+    """
     recipients = [r.strip().strip("<>") for r in envelope_to.splitlines() if "@" in r][:20]
-    if not recipients:
-        return None
-    condition = Q()
-    for recipient in recipients:
-        condition |= Q(address__iexact=recipient)
-    return Mailbox.objects.filter(condition).order_by("pk").first()
+    wanted = {r.lower() for r in recipients}
+    return next((m for m in mailboxes if m.address.lower() in wanted), None)
 
 
-def _own_addresses() -> set[str]:
-    addresses = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+def _own_addresses(mailboxes: list[Mailbox]) -> set[str]:
+    addresses = {m.address.lower() for m in mailboxes}
     addresses.add(_address_of(settings.EMAIL_CHANNEL_FROM))
     return addresses
 
@@ -174,11 +175,11 @@ def _address_of(value: str) -> str:
     return email.utils.parseaddr(value)[1].lower()
 
 
-def _route(message: InboundMessage, parsed: ParsedEmail) -> _Outcome:
+def _route(message: InboundMessage, parsed: ParsedEmail, own_addresses: set[str]) -> _Outcome:
     if parsed.bounce is not None:
         _apply_bounce(parsed)
         return _Outcome(State.IGNORED, is_auto=True)
-    if noise.is_loop(parsed, _own_addresses()):
+    if noise.is_loop(parsed, own_addresses):
         return _Outcome(State.IGNORED, is_auto=True)
     bounce_sender = message.source == InboundMessage.Source.SMTP and message.envelope_from in (
         "",
@@ -229,7 +230,8 @@ def _route(message: InboundMessage, parsed: ParsedEmail) -> _Outcome:
         if not auto:
             _queue_acknowledgement(message, parsed, case, customer)
     else:
-        case = Case.objects.get(pk=interaction.case_id)
+        # The case the reply landed on (a merged case's survivor), with what the notice needs.
+        case = Case.objects.select_related("owner", "customer").get(pk=interaction.case_id)
         _notify_owner(case, interaction, parsed)
     MessageKey.objects.create(key=key_digest(parsed.message_key), inbound=message, case=case)
     return _Outcome(State.PROCESSED, case=case, interaction=interaction, is_auto=auto)
@@ -330,7 +332,6 @@ def _open_case(
 
 
 def _notify_owner(case: Case, interaction: Interaction, parsed: ParsedEmail) -> None:
-    case = Case.objects.select_related("owner", "customer").get(pk=interaction.case_id)
     if case.owner is None or not case.owner.is_staff_member:
         return
     notify_staff(

@@ -15,6 +15,7 @@ import logging
 import secrets
 import smtplib
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from truedesk.channels.email.models import InboundMessage, OutboundEmail, SweepM
 from truedesk.channels.email.noise import LOOP_HEADER
 from truedesk.channels.email.parsing import clean_header_value
 from truedesk.customers.models import ContactPoint
+from truedesk.lib.enqueue import enqueue_with_transaction
 
 if TYPE_CHECKING:
     from truedesk.cases.models import CaseEvent
@@ -181,7 +183,7 @@ def _insert(row: OutboundEmail, again: object) -> OutboundEmail | None:
         # Another worker queued the same interaction or message first.
         return again() if callable(again) else None
     if row.status == Status.PENDING:
-        transaction.on_commit(lambda: _enqueue(row.pk))
+        enqueue_with_transaction(partial(_enqueue, row.pk))
     return row
 
 

@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from truedesk.channels.email.models import InboundMessage, Mailbox
 from truedesk.channels.email.parsing import header_text, message_key_of, parse_sender
+from truedesk.lib.enqueue import enqueue_with_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -119,15 +121,16 @@ def accept_raw_message(
                 sender=sender[:254],
                 subject=subject,
             )
+            if enqueue:
+                from truedesk.channels.email.tasks import enqueue_processing
+
+                # With the database task backend, the task row commits with the message row.
+                enqueue_with_transaction(partial(enqueue_processing, message.pk))
     except Exception as exc:
         # No row, no acceptance: the sender keeps the message and retries, so the
         # file is only a stray copy.
         (store_dir() / relative).unlink(missing_ok=True)
         raise StorageFailed(f"could not record the message: {exc}") from exc
-    if enqueue:
-        from truedesk.channels.email.tasks import enqueue_processing
-
-        enqueue_processing(message.pk)
     return message
 
 

@@ -91,3 +91,14 @@ def test_the_report_is_for_supervisors_and_sane_periods(world):
         selectors.list_rescues(world.carol, since=APRIL, until=MARCH)
     with pytest.raises(InvalidPeriod):
         selectors.rescues_per_100_cases(MARCH, MARCH + timedelta(days=800))
+
+
+def test_the_guard_reads_thresholds_changed_after_its_first_look(world, make_case, limits):
+    # The guard keeps its query per process; the thresholds still come from the database.
+    case = make_case()
+    limits(max_contacts=5)
+    assert selectors.find_guard_state(case.pk).thresholds.contacts == 5
+    limits(max_contacts=9)
+    DepartmentRunaroundPolicy.objects.create(department=world.support, max_transfers=7)
+    state = selectors.find_guard_state(case.pk)
+    assert (state.thresholds.contacts, state.thresholds.transfers) == (9, 7)

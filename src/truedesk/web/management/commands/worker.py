@@ -26,6 +26,7 @@ from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from truedesk.lib.connections import keep_connections_open
 from truedesk.lib.periodic import discover_periodic_jobs, registered_jobs, run_due_jobs
 from truedesk.web.models import PeriodicJobState
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                 ) from None
             return
         loop.install_signal_handlers()
+        keep_connections_open()  # one connection per worker, not one per task
         loop.run_forever()
 
 

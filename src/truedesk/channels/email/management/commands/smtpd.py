@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from truedesk.channels.email.smtp_receiver import make_receiver
 from truedesk.channels.email.store import store_dir
+from truedesk.lib.connections import keep_connections_open
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             store_dir().mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CommandError(_("Cannot use the mail store: %(error)s") % {"error": exc}) from None
+        keep_connections_open()  # one connection per receiving thread, not one per message
         receiver = make_receiver(options["host"], port)
         stop = threading.Event()
 
