@@ -188,7 +188,9 @@ def _route(message: InboundMessage, parsed: ParsedEmail, own_addresses: set[str]
     auto = bounce_sender or noise.is_auto_reply(parsed)
     if auto and _too_many_auto_replies(parsed.sender_address, message.pk):
         return _Outcome(State.IGNORED, is_auto=True)
-    duplicate = MessageKey.objects.filter(key=key_digest(parsed.message_key)).first()
+    duplicate = MessageKey.objects.filter(
+        key=key_digest(parsed.message_key), sender=parsed.sender_address
+    ).first()
     if duplicate is not None:
         # SMTP retry or IMAP re-list: the first copy already made the interaction.
         return _Outcome(State.IGNORED, case=duplicate.case, is_auto=auto)
@@ -233,7 +235,9 @@ def _route(message: InboundMessage, parsed: ParsedEmail, own_addresses: set[str]
         # The case the reply landed on (a merged case's survivor), with what the notice needs.
         case = Case.objects.select_related("owner", "customer").get(pk=interaction.case_id)
         _notify_owner(case, interaction, parsed)
-    MessageKey.objects.create(key=key_digest(parsed.message_key), inbound=message, case=case)
+    MessageKey.objects.create(
+        key=key_digest(parsed.message_key), sender=parsed.sender_address, inbound=message, case=case
+    )
     return _Outcome(State.PROCESSED, case=case, interaction=interaction, is_auto=auto)
 
 

@@ -100,7 +100,7 @@ class InboundMessage(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     # The whole visible text, quoted history and signature included.
     full_text = models.TextField(blank=True)
-    is_auto = models.BooleanField(default=False)
+    is_auto = models.BooleanField(_("automatic reply"), default=False)
     lease_until = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
@@ -190,14 +190,22 @@ class SweepMark(models.Model):
 class MessageKey(models.Model):
     """A Message-ID we have turned into an interaction: the same message twice is one interaction.
 
-    `key` is the SHA-256 of the normalised Message-ID, so any length fits and the
-    unique index makes a concurrent second delivery fail instead of duplicating.
+    `key` is the SHA-256 of the normalised Message-ID, so any length fits; it is
+    unique per sender, so a concurrent second delivery fails instead of
+    duplicating, while a stranger who sends first under a Message-ID the customer
+    will use (he was CC'd, say) cannot make the customer's own message a "duplicate".
     """
 
-    key = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=64, db_index=True)
+    sender = models.CharField(max_length=254, blank=True)
     inbound = models.ForeignKey(InboundMessage, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "sender"], name="email_message_key_per_sender")
+        ]
 
     def __str__(self) -> str:
         return self.key

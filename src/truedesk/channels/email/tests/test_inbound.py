@@ -317,3 +317,24 @@ def test_a_stranger_naming_himself_after_the_customer_never_writes_on_his_case(w
 
     assert stored.sender == "attacker@evil.example"
     assert not case.interactions.filter(body__contains="attacker").exists()
+
+
+def test_a_stranger_sending_first_under_the_customers_message_id_cannot_swallow_it(world):
+    # Security review: the stranger was CC'd and raced dave's message in with its
+    # Message-ID; dave's own message must still reach us as his.
+    stranger = (
+        b"From: Mallory <mallory@evil.example>\r\nTo: support@truedesk.test\r\n"
+        b"Subject: Printer\r\nMessage-ID: <shared-id@example.com>\r\n\r\nIgnore dave.\r\n"
+    )
+    deliver(stranger)
+    daves = mail.message(body="My router blinks red.", message_id="<shared-id@example.com>")
+
+    stored = deliver(daves)
+
+    assert stored.state == InboundMessage.State.PROCESSED
+    assert Interaction.objects.filter(
+        case__customer=world.dave, body="My router blinks red."
+    ).exists()
+    # The same message delivered again (an SMTP retry) is still one interaction.
+    assert deliver(daves).state == InboundMessage.State.IGNORED
+    assert Interaction.objects.filter(body="My router blinks red.").count() == 1
