@@ -38,6 +38,7 @@ def _as_bob(browser, live_server):
 
 
 def _alice_transfers_to_bob(page, case):
+    page.wait_for_load_state("load")  # the shortcut script is deferred
     page.keyboard.press("t")
     expect(page.get_by_label("To a person")).to_be_focused()
     page.get_by_label("To a person").select_option(label="Bob Brown")
@@ -87,6 +88,7 @@ def test_alice_takes_replies_notes_and_transfers_and_bob_accepts(
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator("#desk-notice")).to_contain_text("Reply sent.")
     expect(page.locator(".timeline")).to_contain_text("We have restored your dial tone.")
+    page.wait_for_load_state("load")  # the reply reloaded the page: its shortcut script too
 
     page.keyboard.press("n")
     expect(page.get_by_role("textbox", name="Internal note")).to_be_focused()
@@ -96,6 +98,7 @@ def test_alice_takes_replies_notes_and_transfers_and_bob_accepts(
     note = page.locator(".timeline li.internal").first
     expect(note).to_contain_text("Internal note")
     expect(note).to_contain_text("Exchange card replaced")
+    page.wait_for_load_state("load")
 
     page.keyboard.press("?")
     expect(page.locator(".shortcuts-panel")).to_be_visible()
