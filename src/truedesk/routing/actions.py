@@ -184,6 +184,53 @@ def route_case(*, case: Case) -> str:
     return route_item(item_id=item.pk)
 
 
+def enrol_contact(*, case: Case, channel: str) -> RoutingItem | None:
+    """A queued contact on a case (a call-back request) makes the case wait for an agent.
+
+    The case is routed on the contact's channel (capacity and shift counted there).
+    An owned or finished case needs no routing: its owner handles the contact.
+    A case already waiting keeps its place; one routed or withdrawn earlier (its
+    owner since removed) waits again from now. Routing is queued after the commit.
+    """
+    if case.owner_id is not None or not case.is_active or case.merged_into_id is not None:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        item, created = RoutingItem.objects.select_for_update().get_or_create(
+            case=case, defaults={"channel": channel, "entered_at": now}
+        )
+        if not created:
+            values: dict[str, Any] = {"channel": channel}
+            if item.state != RoutingItem.State.WAITING:
+                values.update(
+                    state=RoutingItem.State.WAITING, entered_at=now, finished_at=None,
+                    routed_to=None, reason=HoldReason.NOT_TRIED, reason_data={},
+                )  # fmt: skip
+            RoutingItem.objects.filter(pk=item.pk).update(**values)
+            item.refresh_from_db()
+    case_id = case.pk
+
+    def route() -> None:
+        from truedesk.routing.tasks import route_case_task
+
+        try:
+            route_case_task.enqueue(case_id)
+        except Exception:
+            logger.exception("could not queue routing of case %s; the sweep will", case_id)
+
+    transaction.on_commit(route)
+    return item
+
+
+def withdraw_case(*, case: Case) -> bool:
+    """Take a waiting case out of the hold queue (its contact was withdrawn); True if it was."""
+    return bool(
+        RoutingItem.objects.filter(case=case, state=RoutingItem.State.WAITING).update(
+            state=RoutingItem.State.WITHDRAWN, finished_at=timezone.now()
+        )
+    )
+
+
 def withdraw_finished_items() -> int:
     """Take cases that someone took, resolved or merged out of the hold queue."""
     stale = RoutingItem.objects.filter(state=RoutingItem.State.WAITING).filter(

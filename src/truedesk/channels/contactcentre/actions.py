@@ -34,6 +34,7 @@ from truedesk.channels.contactcentre.models import (
 from truedesk.customers import actions as customer_actions
 from truedesk.customers.models import Customer, normalise_phone
 from truedesk.customers.selectors import find_customers_by_phone
+from truedesk.routing import actions as routing_actions
 from truedesk.workforce.models import ContactQueue
 
 MAX_EVENTS_PER_REQUEST = 500
@@ -363,15 +364,46 @@ def request_callback(
             callback = CallbackRequest.objects.create(
                 customer=customer, queue=queue, phone=cleaned[0]
             )
+            _file_callback(acting_user, callback)
             record_audit_event(
                 actor=acting_user, action="callback.requested", target=callback,
-                data={"queue": queue.slug, "phone": cleaned[0]},
+                data={"queue": queue.slug, "phone": cleaned[0], "case": callback.case_id},
             )  # fmt: skip
     except IntegrityError:
         raise CallbackRefused(
             _("You are already waiting for a call-back from that line.")
         ) from None
     return callback
+
+
+def _file_callback(acting_user: User, callback: CallbackRequest) -> None:
+    """Put the request on the customer's open case in the queue's department, or a new phone case.
+
+    The case then waits for an agent on the phone channel (routing decides who, with
+    its capacity, skills, shifts and hold queue); its owner is the one who calls back.
+    """
+    queue = callback.queue
+    values = {"queue": queue.name, "phone": callback.phone}
+    body = _("Please call me back at %(phone)s (call-back requested from %(queue)s).") % values
+    department = queue.department if queue.department.is_active else None
+    active = Case.objects.filter(
+        customer=callback.customer, status__in=Case.ACTIVE_STATUSES, merged_into__isnull=True
+    )
+    case = active.filter(department=department).order_by("-updated_at", "-pk").first()
+    opened = case is None
+    if case is None:
+        case = case_actions.open_case(
+            acting_user=acting_user, customer=callback.customer,
+            subject=_("Call-back request: %(queue)s") % values, body=body,
+            channel=Interaction.Channel.PHONE, department=department,
+        )  # fmt: skip
+    else:
+        case_actions.reply_to_case(
+            acting_user=acting_user, case=case, body=body, channel=Interaction.Channel.PORTAL
+        )
+    CallbackRequest.objects.filter(pk=callback.pk).update(case=case, opened_case=opened)
+    callback.case, callback.opened_case = case, opened
+    routing_actions.enrol_contact(case=case, channel=Interaction.Channel.PHONE)
 
 
 def cancel_callback(*, acting_user: User, callback: CallbackRequest) -> CallbackRequest:
@@ -384,5 +416,8 @@ def cancel_callback(*, acting_user: User, callback: CallbackRequest) -> Callback
         ).update(status=CallbackRequest.Status.CANCELLED, closed_at=timezone.now())
         if changed:
             record_audit_event(actor=acting_user, action="callback.cancelled", target=callback)
+            if callback.opened_case and callback.case is not None:
+                # The case existed only for this call-back: nobody needs to take it now.
+                routing_actions.withdraw_case(case=callback.case)
     callback.refresh_from_db()
     return callback

@@ -102,6 +102,6 @@ class CallAdmin(ReadOnlyAdmin):
 
 @admin.register(CallbackRequest)
 class CallbackRequestAdmin(admin.ModelAdmin):
-    list_display = ("customer", "queue", "phone", "status", "requested_at", "closed_at")
+    list_display = ("customer", "queue", "phone", "status", "requested_at", "case", "closed_at")
     list_filter = ("status", "queue")
-    readonly_fields = ("customer", "queue", "phone", "requested_at")
+    readonly_fields = ("customer", "queue", "phone", "requested_at", "case")

@@ -155,6 +155,12 @@ class CallbackRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The case the request is handled on; its owner (routing picks one) calls back.
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("case"),
+    )  # fmt: skip
+    opened_case = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("call-back request")
@@ -173,6 +179,11 @@ class CallbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} in {self.queue}"
+
+    @property
+    def agent(self) -> Any:
+        """The agent who owns calling back: the case's owner (None while it waits)."""
+        return self.case.owner if self.case is not None else None
 
 
 class Call(models.Model):

@@ -310,7 +310,7 @@ def list_waiting_callbacks(customer: Customer) -> list[CallbackRequest]:
 def get_callback_for_customer(customer: Customer, callback_id: int) -> CallbackRequest:
     """One of the customer's own call-back requests (QueueNotFound hides everyone else's)."""
     callback = (
-        CallbackRequest.objects.select_related("queue", "queue__department")
+        CallbackRequest.objects.select_related("queue", "queue__department", "case__owner")
         .filter(customer=customer, pk=callback_id)
         .first()
     )
