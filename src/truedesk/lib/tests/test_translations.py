@@ -286,8 +286,9 @@ def test_every_string_marked_in_the_source_is_in_the_catalogues(
     # Runs the same extraction as `make messages` on a copy of the source, so a string
     # marked for translation but never added to the catalogues (and so shown in English
     # to everyone) fails here rather than in front of a Lithuanian customer.
-    if shutil.which("xgettext") is None:
-        pytest.skip("needs GNU gettext's xgettext (Debian: apt-get install gettext)")
+    # Like the browser tests without Chromium, this fails rather than skips: a
+    # catalogue left behind must not pass unnoticed on a machine without gettext.
+    assert shutil.which("xgettext"), "install GNU gettext (Debian: apt-get install gettext)"
     copy = tmp_path / "truedesk"
     shutil.copytree(
         LOCALE_DIR.parent,
