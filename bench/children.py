@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,28 @@ def run_child(
         sys.stderr.write(done.stderr)
         raise SystemExit(f"the {db} run of {module} failed")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (ANALYZE on both databases)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def timed(run: Any, repeat: int) -> list[float]:
+    """Milliseconds of `repeat` calls of `run`, one sample each."""
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def plan(queryset: Any) -> str:
+    """The plan's lines that say how rows are found (index or scan; PostgreSQL nests them)."""
+    lines = [line.strip().lstrip("-> ").strip() for line in queryset.explain().splitlines()]
+    found = [line for line in lines if any(w in line for w in ("Index", "INDEX", "Scan", "SCAN"))]
+    return " / ".join(found or lines[:3])

@@ -91,7 +91,7 @@ def _generate(promises: int) -> float:
                         due_at=NOW + timedelta(days=1, minutes=((offset + i) * 7919) % minutes))
                 for i in range(size)
             )  # fmt: skip
-    _analyze()
+    children.analyze()
     return time.perf_counter() - started
 
 
@@ -126,29 +126,6 @@ def _case_with_subject(subject: str) -> Any:
     return Case.objects.filter(subject=subject).first()
 
 
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def _timed(run: Any, repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _plan(queryset: Any) -> str:
-    """The plan's lines naming an index or a scan (PostgreSQL puts them under the sort)."""
-    lines = [line.strip().lstrip("-> ").strip() for line in queryset.explain().splitlines()]
-    chosen = [line for line in lines if "Index" in line or "INDEX" in line or "Scan" in line]
-    return " / ".join(chosen or lines[:3])
-
-
 def _measure(promises: int, repeat: int) -> dict[str, Any]:
     import time_machine
     from django.db import connection
@@ -178,8 +155,8 @@ def _measure(promises: int, repeat: int) -> dict[str, Any]:
 
     with time_machine.travel(idle_at, tick=False):
         process_due_promises(now=idle_at)  # warm: connection, settings row
-        idle = _timed(lambda: process_due_promises(now=idle_at), repeat)
-        lookup = _timed(lookups, repeat)
+        idle = children.timed(lambda: process_due_promises(now=idle_at), repeat)
+        lookup = children.timed(lookups, repeat)
     # The cohort falls due: the sweep marks each missed and follows it up.
     with time_machine.travel(NOW, tick=False):
         busy_started = time.perf_counter()
@@ -194,9 +171,9 @@ def _measure(promises: int, repeat: int) -> dict[str, Any]:
         "busy_ms": busy_ms,
         "busy_missed": result.missed,
         "busy_followed_up": result.followed_up,
-        "plan_due": _plan(due.values_list("pk", flat=True)[:SWEEP_BATCH]),
-        "plan_pending": _plan(pending.values_list("pk", flat=True)[:SWEEP_BATCH]),
-        "plan_remind": _plan(remind.values_list("pk", flat=True)[:SWEEP_BATCH]),
+        "plan_due": children.plan(due.values_list("pk", flat=True)[:SWEEP_BATCH]),
+        "plan_pending": children.plan(pending.values_list("pk", flat=True)[:SWEEP_BATCH]),
+        "plan_remind": children.plan(remind.values_list("pk", flat=True)[:SWEEP_BATCH]),
     }
 
 

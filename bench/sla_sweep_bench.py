@@ -81,36 +81,13 @@ def _generate(clocks: int) -> None:
                     due_at=due, warn_at=warn,
                 ))  # fmt: skip
         SlaClock.objects.bulk_create(rows, batch_size=5000)
-    _analyze()
+    children.analyze()
 
 
 def _calendar() -> Any:
     from truedesk.calendars.models import BusinessCalendar
 
     return BusinessCalendar.objects.filter(name="Bench office").first()
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def _timed(run: Any, repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _plan(queryset: Any) -> str:
-    """The plan's lines that say how rows are found (index or scan)."""
-    lines = [line.strip(" ->") for line in queryset.explain().splitlines()]
-    found = [line for line in lines if any(w in line for w in ("Index", "INDEX", "Scan", "SCAN"))]
-    return " / ".join(found or lines[:3])
 
 
 def _measure(clocks: int, repeat: int) -> dict[str, Any]:
@@ -136,9 +113,10 @@ def _measure(clocks: int, repeat: int) -> dict[str, Any]:
     ).order_by("warn_at", "pk")[:200]
     with time_machine.travel(idle_at, tick=False):
         process_sla_clocks(now=idle_at)  # warm: connection, caches, catch-up mark
-        idle = _timed(lambda: process_sla_clocks(now=idle_at), repeat)
-        lookups = _timed(lambda: (list(due.values_list("pk")), list(warn.values_list("pk"))),
-                         repeat)  # fmt: skip
+        idle = children.timed(lambda: process_sla_clocks(now=idle_at), repeat)
+        lookups = children.timed(
+            lambda: (list(due.values_list("pk")), list(warn.values_list("pk"))), repeat
+        )
     # The first minute's clocks fall due: the sweep breaches them (an event, desk
     # notifications and email for each).
     busy_at = NOW + timedelta(minutes=1)
@@ -154,8 +132,8 @@ def _measure(clocks: int, repeat: int) -> dict[str, Any]:
         "busy_ms": busy_ms,
         "busy_breached": result.breached,
         "busy_warned": result.warned,
-        "plan_due": _plan(due),
-        "plan_warn": _plan(warn),
+        "plan_due": children.plan(due),
+        "plan_warn": children.plan(warn),
     }
 
 
