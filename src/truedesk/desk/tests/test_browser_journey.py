@@ -88,7 +88,9 @@ def test_alice_takes_replies_notes_and_transfers_and_bob_accepts(
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator("#desk-notice")).to_contain_text("Reply sent.")
     expect(page.locator(".timeline")).to_contain_text("We have restored your dial tone.")
-    page.wait_for_load_state("load")  # the reply reloaded the page: its shortcut script too
+    # After the swap settles, focus goes to the notice saying what happened; a key
+    # pressed before that would be overtaken by it.
+    expect(page.locator("#desk-notice")).to_be_focused()
 
     page.keyboard.press("n")
     expect(page.get_by_role("textbox", name="Internal note")).to_be_focused()
@@ -98,7 +100,7 @@ def test_alice_takes_replies_notes_and_transfers_and_bob_accepts(
     note = page.locator(".timeline li.internal").first
     expect(note).to_contain_text("Internal note")
     expect(note).to_contain_text("Exchange card replaced")
-    page.wait_for_load_state("load")
+    expect(page.locator("#desk-notice")).to_be_focused()
 
     page.keyboard.press("?")
     expect(page.locator(".shortcuts-panel")).to_be_visible()
