@@ -10,7 +10,9 @@ has committed, so a rolled-back change is never announced.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -61,26 +63,70 @@ def unsubscribe_from_case_events(listener: CaseEventListener) -> None:
 
 
 def _announce(event: CaseEvent) -> None:
+    _announce_all([event])
+
+
+def _announce_all(events: list[CaseEvent]) -> None:
     # The subscribers' writes (SLA clocks, queued routing and rescue tasks, webhook
-    # outbox rows) share one transaction, so an event costs one commit, not one
-    # per subscriber; each runs in its own savepoint, so a failing one is rolled
-    # back alone, as if it had its own transaction.
+    # outbox rows) share one transaction, so a batch of events costs one commit,
+    # not one per subscriber and event; each runs in its own savepoint, so a
+    # failing one is rolled back alone, as if it had its own transaction.
+    if not events:
+        return
     try:
         with transaction.atomic():
-            for listener in list(_listeners):
-                try:
-                    with transaction.atomic():
-                        listener(event)
-                except Exception:
-                    # The case change is committed; one failing subscriber must not
-                    # turn it into an error for the user or starve the others.
-                    logger.exception(
-                        "case event listener %r failed for event %s", listener, event.pk
-                    )
+            for event in events:
+                for listener in list(_listeners):
+                    try:
+                        with transaction.atomic():
+                            listener(event)
+                    except Exception:
+                        # The case change is committed; one failing subscriber must not
+                        # turn it into an error for the user or starve the others.
+                        logger.exception(
+                            "case event listener %r failed for event %s", listener, event.pk
+                        )
     except Exception:
         # The shared commit itself failed (the database went away): the sweeps
         # (SLA catch-up, routing, runaround, webhooks) redo what was lost.
-        logger.exception("the reactions to case event %s were not committed", event.pk)
+        logger.exception(
+            "the reactions to case events %s were not committed", [e.pk for e in events]
+        )
+
+
+class _Batch(threading.local):
+    events: list[CaseEvent] | None = None
+
+
+_batch = _Batch()
+
+
+@contextmanager
+def announced_together() -> Iterator[None]:
+    """Hold back the announcements of events committed in this block; announce them at its end.
+
+    For batch work (inbound email, routing drains) that commits many events:
+    their subscribers run once the block ends, all in one transaction (a
+    savepoint each), instead of one transaction per event. An event whose
+    transaction or savepoint rolled back is never announced. Nested blocks
+    join the outermost one.
+    """
+    if _batch.events is not None:
+        yield
+        return
+    _batch.events = []
+    try:
+        yield
+    finally:
+        events, _batch.events = _batch.events, None
+        _announce_all(events)
+
+
+def _after_commit(event: CaseEvent) -> None:
+    if _batch.events is not None:
+        _batch.events.append(event)
+    else:
+        _announce(event)
 
 
 def actor_of(acting: User | SystemActor) -> tuple[User | None, str]:
@@ -108,7 +154,7 @@ def write_event(
         data=data,
         created_at=at or timezone.now(),
     )
-    transaction.on_commit(partial(_announce, event))
+    transaction.on_commit(partial(_after_commit, event))
     return event
 
 

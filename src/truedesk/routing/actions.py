@@ -17,6 +17,7 @@ transactions serialise the same steps.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,9 @@ from truedesk.accounts.actions import Actor, SystemActor, record_audit_event, re
 from truedesk.accounts.models import User
 from truedesk.calendars.selectors import department_availability
 from truedesk.cases import actions as case_actions
+from truedesk.cases.events import announced_together
 from truedesk.cases.models import Case, EventKind
+from truedesk.lib.enqueue import drains_requested_together, request_drain
 from truedesk.routing import selectors
 from truedesk.routing.errors import InvalidRoutingInput, NotAllowed, SkillInUse
 from truedesk.routing.models import (
@@ -252,6 +255,42 @@ def enrol_missing_cases(*, limit: int = SWEEP_LIMIT) -> int:
         if enrol_case(case=case) is not None:
             count += 1
     return count
+
+
+def route_new_cases(*, batch_size: int = 25, seconds: float = 20.0) -> dict[str, int]:
+    """Route every case that entered routing and was never tried, oldest first.
+
+    The queued drain (decision 0032): each case in its own transaction, as
+    `route_item` requires; the timeline events of a batch reach their
+    subscribers together. After `seconds` another run is queued and this one
+    stops, so the worker's periodic jobs get their turn.
+    """
+    from truedesk.routing.tasks import route_new_cases_task
+
+    counts = {Outcome.ROUTED: 0, Outcome.HELD: 0, Outcome.WITHDRAWN: 0, Outcome.SKIPPED: 0}
+    deadline = time.monotonic() + seconds
+    tried: set[int] = set()  # a case another worker is routing stays untried here: skip it
+    while True:
+        ids = list(
+            RoutingItem.objects.filter(state=RoutingItem.State.WAITING, last_tried_at__isnull=True)
+            .exclude(pk__in=tried)
+            .order_by("entered_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        tried.update(ids)
+        with drains_requested_together(), announced_together():
+            for item_id in ids:
+                try:
+                    counts[route_item(item_id=item_id)] += 1
+                except Exception:
+                    # One broken case must not stop the others; the sweep retries it.
+                    logger.exception("routing item %s failed", item_id)
+                    counts[Outcome.SKIPPED] += 1
+        if len(ids) < batch_size:
+            return counts
+        if time.monotonic() >= deadline:
+            request_drain(route_new_cases_task)
+            return counts
 
 
 def route_waiting(*, limit: int = SWEEP_LIMIT) -> dict[str, int]:

@@ -19,6 +19,14 @@ def route_case_task(case_id: int) -> str:
 
 
 @task()
+def route_new_cases_task() -> dict[str, int]:
+    """Route the cases that entered routing and were never tried (queued as they open)."""
+    from truedesk.routing.actions import route_new_cases
+
+    return route_new_cases()
+
+
+@task()
 def dispatch_task() -> dict[str, int]:
     """An agent may have become free: offer the hold queue, head first."""
     from truedesk.routing.actions import route_waiting

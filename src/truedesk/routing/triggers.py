@@ -1,8 +1,10 @@
 """When routing looks at the queue: after committed case events (cases.actions subscribers).
 
-A new unowned case queues its own routing task; a change that can free an
-agent's capacity (a status change, a hand-over, a merge) queues a pass over
-the hold queue. The listener itself does no routing and at most one insert.
+A new unowned case enters routing (its RoutingItem row) and a run of the
+routing drain is requested (decision 0032: one waiting run serves any number
+of new cases); a change that can free an agent's capacity (a status change, a
+hand-over, a merge) queues a pass over the hold queue. The listener itself does
+no routing.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from truedesk.cases.models import CaseEvent, EventKind
+from truedesk.lib.enqueue import request_drain
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +29,14 @@ FREEING_EVENTS = frozenset(
 
 def on_case_event(event: CaseEvent) -> None:
     """Queue routing for a new unowned case, or a pass over the queue when capacity may be free."""
-    from truedesk.routing.tasks import dispatch_task, route_case_task
+    from truedesk.routing.actions import enrol_case
+    from truedesk.routing.tasks import dispatch_task, route_new_cases_task
 
     data = event.data if isinstance(event.data, dict) else {}
     try:
         if event.kind == EventKind.OPENED and data.get("owner") is None:
-            route_case_task.enqueue(event.case_id)
+            if enrol_case(case=event.case) is not None:
+                request_drain(route_new_cases_task)
         elif event.kind in FREEING_EVENTS and event.actor_label != "routing":
             # A taken or assigned case also leaves the hold queue; the pass tidies it.
             dispatch_task.enqueue()

@@ -21,12 +21,14 @@ from aiosmtpd.controller import Controller
 class _Collector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.peers: list[Any] = []  # the client's (host, port) per message: its connection
         self.received = threading.Condition()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.received:
             self.messages.append(message)
+            self.peers.append(tuple(session.peer))
             self.received.notify_all()
         return "250 OK"
 
@@ -42,6 +44,11 @@ class SmtpSink:
     @property
     def messages(self) -> list[EmailMessage]:
         return list(self._collector.messages)
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections the messages came over."""
+        return len(set(self._collector.peers))
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
         with self._collector.received:

@@ -277,3 +277,31 @@ def test_cases_opened_at_the_same_time_get_different_numbers():
     assert errors == []
     assert len(set(numbers)) == 6
     assert Interaction.objects.count() == 6
+
+
+def test_events_committed_in_a_batch_are_heard_together_at_its_end_and_rolled_back_ones_never(
+    world, make_case, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from truedesk.cases.events import announced_together
+
+    heard = []
+    subscribe_to_case_events(heard.append)
+    try:
+        with announced_together():
+            with django_capture_on_commit_callbacks(execute=False) as callbacks:
+                first = make_case(subject="First")
+                with pytest.raises(RuntimeError), transaction.atomic():
+                    make_case(subject="Rolled back")
+                    raise RuntimeError("this one failed")
+                second = make_case(subject="Second")
+            for callback in callbacks:  # the batch's commit
+                callback()
+            assert heard == []  # held back until the batch ends
+    finally:
+        unsubscribe_from_case_events(heard.append)
+    assert [(event.kind, event.case_id) for event in heard] == [
+        ("case_opened", first.pk),
+        ("case_opened", second.pk),
+    ]

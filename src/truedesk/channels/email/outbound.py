@@ -14,12 +14,13 @@ import email.utils
 import logging
 import secrets
 import smtplib
+import time
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -30,7 +31,7 @@ from truedesk.channels.email.models import InboundMessage, OutboundEmail, SweepM
 from truedesk.channels.email.noise import LOOP_HEADER
 from truedesk.channels.email.parsing import clean_header_value
 from truedesk.customers.models import ContactPoint
-from truedesk.lib.enqueue import enqueue_with_transaction
+from truedesk.lib.enqueue import request_drain
 
 if TYPE_CHECKING:
     from truedesk.cases.models import CaseEvent
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)
+# Emails claimed and sent over one SMTP connection at a time, and how long one
+# queued run sends before it hands over to a new run.
+BATCH_SIZE = 25
+DRAIN_SECONDS = 20.0
 MAX_REFERENCES = 20
 # Interactions younger than this may still be uncommitted in another transaction:
 # the sweep looks at them again next time before moving its mark past them.
@@ -183,17 +188,10 @@ def _insert(row: OutboundEmail, again: object) -> OutboundEmail | None:
         # Another worker queued the same interaction or message first.
         return again() if callable(again) else None
     if row.status == Status.PENDING:
-        enqueue_with_transaction(partial(_enqueue, row.pk))
+        from truedesk.channels.email.tasks import deliver_outbound_batch_task
+
+        request_drain(deliver_outbound_batch_task)
     return row
-
-
-def _enqueue(outbound_id: int) -> None:
-    from truedesk.channels.email.tasks import deliver_outbound_task
-
-    try:
-        deliver_outbound_task.enqueue(outbound_id)
-    except Exception:
-        logger.exception("could not enqueue outbound email %s; the sweep sends it", outbound_id)
 
 
 def queue_acknowledgement(
@@ -227,11 +225,8 @@ def queue_acknowledgement(
 
 
 def _claim(outbound_id: int, now: datetime) -> bool:
-    due = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, lease_until__lt=now
-    )
     return bool(
-        OutboundEmail.objects.filter(due, pk=outbound_id).update(
+        OutboundEmail.objects.filter(_due(now), pk=outbound_id).update(
             status=Status.SENDING, lease_until=now + LEASE
         )
     )
@@ -278,9 +273,18 @@ def deliver_outbound(*, outbound_id: int, now: datetime | None = None) -> bool:
     moment = now or timezone.now()
     if not _claim(outbound_id, moment):
         return False
+    return _send_claimed(outbound_id, moment)
+
+
+def _send_claimed(
+    outbound_id: int, moment: datetime, connection: BaseEmailBackend | None = None
+) -> bool:
+    """Send a row this worker has claimed; record success, or the failure and next attempt."""
     row = OutboundEmail.objects.select_related("interaction").get(pk=outbound_id)
     try:
-        build_message(row).send(fail_silently=False)
+        message = build_message(row)
+        message.connection = connection
+        message.send(fail_silently=False)
     except Exception as exc:
         attempts = row.attempts + 1
         permanent = isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
@@ -306,25 +310,100 @@ def deliver_outbound(*, outbound_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+def _due(now: datetime) -> Q:
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, lease_until__lt=now
+    )
+
+
 def deliver_due_outbound(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Send what is due, in batches over one SMTP connection each; the number sent."""
     moment = now or timezone.now()
-    due = Q(status=Status.PENDING, next_attempt_at__lte=moment) | Q(
-        status=Status.SENDING, lease_until__lt=moment
-    )
-    ids = list(
-        OutboundEmail.objects.filter(due)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(deliver_outbound(outbound_id=pk, now=moment) for pk in ids)
+    sent = 0
+    remaining = limit
+    while remaining > 0:
+        ids = _claim_batch(min(BATCH_SIZE, remaining), moment)
+        if not ids:
+            break
+        sent += _send_batch(ids, moment)
+        remaining -= len(ids)
+    return sent
+
+
+def drain_outbound(*, seconds: float = DRAIN_SECONDS) -> int:
+    """The queued task's work: send due email in batches until none is left.
+
+    After `seconds` it stops and queues another run (the worker's periodic jobs
+    get their turn); the batch's claims are never held past their lease.
+    """
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while True:
+        moment = timezone.now()
+        ids = _claim_batch(BATCH_SIZE, moment)
+        if ids:
+            sent += _send_batch(ids, moment)
+        if len(ids) < BATCH_SIZE:
+            return sent
+        if time.monotonic() >= deadline:
+            from truedesk.channels.email.tasks import deliver_outbound_batch_task
+
+            request_drain(deliver_outbound_batch_task)
+            return sent
+
+
+def _claim_batch(limit: int, now: datetime) -> list[int]:
+    """Claim up to `limit` due emails for this worker (one commit)."""
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OutboundEmail.objects.filter(pk__in=ids).update(
+                status=Status.SENDING, lease_until=now + LEASE
+            )
+    return ids
+
+
+def _send_batch(ids: list[int], moment: datetime) -> int:
+    """Send claimed emails over one SMTP connection; give back what the lease cannot cover."""
+    # Stop well before the lease runs out, so no other worker can take a row
+    # this one is still sending (EMAIL_TIMEOUT bounds each send).
+    stop_at = time.monotonic() + (LEASE.total_seconds() - 2 * float(settings.EMAIL_TIMEOUT or 30))
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception:
+        # Each send tries to connect itself and records its own failure.
+        logger.warning("could not open an SMTP connection for %s emails", len(ids), exc_info=True)
+    sent = 0
+    try:
+        for index, outbound_id in enumerate(ids):
+            if time.monotonic() >= stop_at:
+                OutboundEmail.objects.filter(pk__in=ids[index:], status=Status.SENDING).update(
+                    status=Status.PENDING, lease_until=None
+                )
+                break
+            if _send_claimed(outbound_id, moment, connection):
+                sent += 1
+            else:
+                connection.close()  # a broken session is not reused; the next send reconnects
+    finally:
+        connection.close()
+    return sent
 
 
 def retry_outbound(*, outbound: OutboundEmail) -> None:
     """Try a failed email again now (admin action)."""
+    from truedesk.channels.email.tasks import deliver_outbound_batch_task
+
     OutboundEmail.objects.filter(pk=outbound.pk, status=Status.FAILED).update(
         status=Status.PENDING, next_attempt_at=timezone.now(), attempts=0
     )
-    transaction.on_commit(lambda: _enqueue(outbound.pk))
+    request_drain(deliver_outbound_batch_task)
 
 
 def sweep_unqueued_replies(*, now: datetime | None = None, batch: int = 500) -> int:

@@ -17,7 +17,6 @@ import logging
 import os
 import secrets
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from django.utils import timezone
 
 from truedesk.channels.email.models import InboundMessage, Mailbox
 from truedesk.channels.email.parsing import header_text, message_key_of, parse_sender
-from truedesk.lib.enqueue import enqueue_with_transaction
+from truedesk.lib.enqueue import request_drain
 
 logger = logging.getLogger(__name__)
 
@@ -122,10 +121,11 @@ def accept_raw_message(
                 subject=subject,
             )
             if enqueue:
-                from truedesk.channels.email.tasks import enqueue_processing
+                from truedesk.channels.email.tasks import process_inbound_batch_task
 
-                # With the database task backend, the task row commits with the message row.
-                enqueue_with_transaction(partial(enqueue_processing, message.pk))
+                # With the database task backend, a waiting run is reused or a new
+                # one commits with the message row (decision 0032).
+                request_drain(process_inbound_batch_task)
     except Exception as exc:
         # No row, no acceptance: the sender keeps the message and retries, so the
         # file is only a stray copy.

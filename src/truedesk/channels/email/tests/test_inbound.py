@@ -338,3 +338,42 @@ def test_a_stranger_sending_first_under_the_customers_message_id_cannot_swallow_
     # The same message delivered again (an SMTP retry) is still one interaction.
     assert deliver(daves).state == InboundMessage.State.IGNORED
     assert Interaction.objects.filter(body="My router blinks red.").count() == 1
+
+
+def test_a_failing_message_in_a_batch_is_rolled_back_alone(world, monkeypatch):
+    real_parse = actions.parse_message
+
+    def parse(raw, **kwargs):
+        if b"explode" in raw:
+            raise RuntimeError("parser exploded")
+        return real_parse(raw, **kwargs)
+
+    monkeypatch.setattr(actions, "parse_message", parse)
+    stored = [
+        accept_raw_message(mail.message(message_id=f"<b-{n}@client.test>", subject=f"Case {n}",
+                                        body="explode" if n == 1 else f"Problem {n}"),
+                           source="smtp", mail_from="dave@example.com", enqueue=False)
+        for n in range(3)
+    ]  # fmt: skip
+    assert actions.process_new_messages(limit=10) == (2, 3)
+    states = []
+    for message in stored:
+        message.refresh_from_db()
+        states.append(message.state)
+    assert states == ["processed", "received", "processed"]
+    assert stored[1].attempts == 1 and "parser exploded" in stored[1].error
+    assert sorted(Case.objects.values_list("subject", flat=True)) == ["Case 0", "Case 2"]
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: subscribers hear committed events
+def test_every_case_of_a_batch_reaches_the_subscribers(world):
+    from truedesk.routing.models import RoutingItem
+    from truedesk.sla.models import CaseSla
+
+    for n in range(3):
+        accept_raw_message(mail.message(message_id=f"<s-{n}@client.test>", subject=f"Case {n}"),
+                           source="smtp", mail_from="dave@example.com", enqueue=False)  # fmt: skip
+    assert actions.process_new_messages(limit=10) == (3, 3)
+    cases = set(Case.objects.values_list("pk", flat=True))
+    assert set(CaseSla.objects.values_list("case_id", flat=True)) == cases
+    assert set(RoutingItem.objects.values_list("case_id", flat=True)) == cases

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import time
 from datetime import timedelta
 
 import pytest
@@ -200,3 +201,40 @@ def test_an_api_reply_on_a_case_that_never_came_by_email_is_not_mailed(world):
                                   body="Phoned in", channel="phone")  # fmt: skip
     reply = case_actions.reply_to_case(acting_user=world.alice, case=case, body="ok", channel="api")
     assert outbound.queue_reply(interaction_id=reply.pk) is None
+
+
+def test_queued_mail_goes_out_in_one_smtp_session_and_each_result_is_kept(world, smtp_server):
+    for number in range(4):
+        accept_raw_message(
+            mail.message(message_id=f"<batch-{number}@client.test>", subject=f"Problem {number}"),
+            source="smtp", mail_from="dave@example.com", enqueue=False,
+        )  # fmt: skip
+    actions.process_due_messages()
+    assert outbound.drain_outbound() == 4
+    assert len(smtp_server.wait_for(4)) == 4
+    assert smtp_server.connections == 1
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_batch_gives_back_what_its_lease_cannot_cover(world, smtp_server, monkeypatch, settings):
+    for number in range(3):
+        accept_raw_message(
+            mail.message(message_id=f"<slow-{number}@client.test>", subject=f"Problem {number}"),
+            source="smtp", mail_from="dave@example.com", enqueue=False,
+        )  # fmt: skip
+    actions.process_due_messages()
+    # Sends may take up to EMAIL_TIMEOUT each: with 1 s of them and a 2.3 s lease,
+    # a batch may start sending for 0.3 s. The first send takes longer than that.
+    settings.EMAIL_TIMEOUT = 1
+    monkeypatch.setattr(outbound, "LEASE", timedelta(seconds=2.3))
+    real_send = outbound._send_claimed
+
+    def slow_send(*args, **kwargs):
+        sent = real_send(*args, **kwargs)
+        time.sleep(0.5)
+        return sent
+
+    monkeypatch.setattr(outbound, "_send_claimed", slow_send)
+    assert outbound.drain_outbound() == 1
+    statuses = sorted(OutboundEmail.objects.values_list("status", "lease_until"))
+    assert statuses == [("pending", None), ("pending", None), ("sent", None)]
