@@ -10,6 +10,11 @@ A request older or newer than REPLAY_WINDOW_SECONDS is refused, so a captured
 request cannot be replayed later; inside the window a replay carries the same event
 ids and changes nothing (events are idempotent). Comparison is constant-time.
 
+Every authentication failure (no key, unknown or inactive key, bad timestamp, wrong
+signature) gets the same answer, and an unknown key is checked against a dummy
+secret so the time taken does not tell which keys exist (DUMMY_SALT). Only a
+request whose signature verified can learn that its timestamp is stale.
+
 The secret is derived, not stored: HMAC(SECRET_KEY, "truedesk.contactcentre." + salt)
 (decision 0025). The salt alone is useless; SECRET_KEY_FALLBACKS keep secrets
 working through a SECRET_KEY rotation until the fallback is dropped.
@@ -29,6 +34,9 @@ SIGNATURE_HEADER = "X-Truedesk-Signature"
 SCHEME = "v1"
 REPLAY_WINDOW_SECONDS = 300
 _DERIVATION = b"truedesk.contactcentre."
+# Stands in for an unknown integration's salt: the same HMAC work, never a match
+# (the request is refused whatever it signed).
+DUMMY_SALT = "no-such-integration"
 
 
 class SignatureError(Exception):
@@ -57,33 +65,48 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"{SCHEME}=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def parse_timestamp(raw: str, *, now: float) -> int:
-    """The timestamp header as an int within the replay window of `now`, else SignatureError."""
+def read_timestamp(raw: str) -> int | None:
+    """The timestamp header as an int, or None when it is not one (format only, no clock)."""
     raw = raw.strip()
     if not raw.isdigit() or len(raw) > 12:
-        raise SignatureError("bad_timestamp")
-    timestamp = int(raw)
+        return None
+    return int(raw)
+
+
+def check_window(timestamp: int, *, now: float) -> None:
+    """SignatureError("stale_signature") when `timestamp` is outside the replay window.
+
+    Call it only after the signature was verified: a verified request proves the
+    sender holds the secret, so telling it "your clock is off" leaks nothing.
+    """
     if abs(now - timestamp) > REPLAY_WINDOW_SECONDS:
         raise SignatureError("stale_signature")
-    return timestamp
 
 
-def verify(*, salt: str, timestamp: int, body: bytes, signature_header: str) -> None:
-    """Accept the request if one of the header's v1 signatures matches, else SignatureError.
+def signature_matches(*, salt: str, timestamp: int, body: bytes, signature_header: str) -> bool:
+    """True if one of the header's v1 signatures matches a secret derived from `salt`.
 
     Several comma-separated signatures are allowed so a sender can sign with a new
-    secret and the old one while an integration is being switched over.
+    secret and the old one while an integration is being switched over. Every
+    candidate secret is computed and compared in constant time, whatever matches
+    first, so the time taken says nothing about which secret (if any) was right.
     """
     offered = [
-        part.strip()
+        part.strip().encode()
         for part in signature_header.split(",")
         if part.strip().startswith(f"{SCHEME}=")
     ]
-    if not offered:
-        raise SignatureError("bad_signature")
+    matched = False
     for secret in _candidate_secrets(salt):
-        expected = sign(secret, timestamp, body)
-        # Constant-time comparison for every candidate: no early exit on a prefix.
-        if any(hmac.compare_digest(expected.encode(), given.encode()) for given in offered):
-            return
-    raise SignatureError("bad_signature")
+        expected = sign(secret, timestamp, body).encode()
+        for given in offered:
+            matched |= hmac.compare_digest(expected, given)
+    return matched
+
+
+def verify(*, salt: str, timestamp: int, body: bytes, signature_header: str) -> None:
+    """Accept the request if one of the header's v1 signatures matches, else SignatureError."""
+    if not signature_matches(
+        salt=salt, timestamp=timestamp, body=body, signature_header=signature_header
+    ):
+        raise SignatureError("bad_signature")

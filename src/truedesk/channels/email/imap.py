@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from truedesk.channels.email.models import InboundMessage, Mailbox
+from truedesk.channels.email.models import InboundMessage, Mailbox, is_loopback_host
 from truedesk.channels.email.secrets_box import decrypt_password
 from truedesk.channels.email.store import StorageFailed, accept_raw_message
 
@@ -49,6 +49,18 @@ def _quoted(folder: str) -> str:
 def poll_mailbox(mailbox: Mailbox) -> PollResult:
     """Fetch unseen messages, store each, and only then mark it seen (or delete it)."""
     result = PollResult(mailbox=mailbox.name)
+    if mailbox.imap_security == Mailbox.Security.NONE and not is_loopback_host(mailbox.imap_host):
+        # The admin refuses this (Mailbox.clean); a row written another way must still
+        # not send the password in clear across a network: no connection at all.
+        logger.error(
+            "polling %s: refused to connect to %s without TLS; the password would travel "
+            "in clear. Choose TLS or STARTTLS for this mailbox.",
+            mailbox.name, mailbox.imap_host,
+        )  # fmt: skip
+        return _finish(
+            mailbox, result, "refused: IMAP security “none” is only allowed for a server on "
+            "this machine (localhost, 127.0.0.1, ::1); choose TLS or STARTTLS",
+        )  # fmt: skip
     try:
         client = _connect(mailbox)
     except (OSError, imaplib.IMAP4.error) as exc:

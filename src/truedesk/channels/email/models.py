@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +64,30 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.imap_security == self.Security.NONE and not is_loopback_host(self.imap_host):
+            raise ValidationError(
+                {
+                    "imap_security": _(
+                        "Without TLS the password travels in clear: choose TLS or STARTTLS, "
+                        "or use “None” only with a server on this machine (localhost, "
+                        "127.0.0.1 or ::1)."
+                    )
+                }
+            )
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 'localhost' or a loopback IP literal; names are never resolved (DNS can lie)."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class InboundMessage(models.Model):

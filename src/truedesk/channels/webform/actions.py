@@ -15,7 +15,7 @@ from truedesk.accounts.models import Department
 from truedesk.cases.actions import open_case
 from truedesk.cases.attachments import Upload
 from truedesk.cases.models import Case, Interaction
-from truedesk.channels.webform.models import ContactTopic
+from truedesk.channels.webform.models import ContactTopic, WebFormSender
 from truedesk.customers.actions import create_customer
 from truedesk.customers.errors import ContactPointTaken
 from truedesk.customers.models import Customer
@@ -41,24 +41,28 @@ class Submission:
     attachments: Sequence[Upload] = ()
 
 
-def _customer_for(submission: Submission) -> Customer:
-    """The customer owning the address, or a new one; an existing record is never changed."""
+def _customer_for(submission: Submission) -> tuple[Customer, bool]:
+    """The customer owning the address (and True), or a new one (and False).
+
+    An existing record is never changed: the visitor has not proved he owns the address.
+    """
     existing = find_customer_by_email(submission.email)
     if existing is not None:
-        return existing
+        return existing, True
     try:
         with transaction.atomic():
-            return create_customer(
+            created = create_customer(
                 acting_user=WEB_FORM,
                 name=submission.name,
                 emails=[submission.email],
                 language=submission.language,
             )
+            return created, False
     except ContactPointTaken:
         # Another submission with the same address created the customer first.
         found = find_customer_by_email(submission.email)
         assert found is not None
-        return found
+        return found, True
 
 
 def default_department() -> Department | None:
@@ -73,12 +77,16 @@ def open_case_from_web_form(*, submission: Submission) -> Case:
     """Match or create the customer, open the case (channel web_form), queue the confirmation.
 
     The case goes to the topic's department queue (or the default department).
+    A WebFormSender row keeps the typed address and name; a known address marks
+    the interaction "sender not verified" on the desk. The visitor's answer is
+    the same whether or not the address was known; the confirmation goes to
+    the address, so its real owner learns of the case.
     The confirmation email is sent by the worker after the commit; a refused
     address does not undo the case.
     """
     topic = submission.topic
     with transaction.atomic():
-        customer = _customer_for(submission)
+        customer, address_was_known = _customer_for(submission)
         case = open_case(
             acting_user=WEB_FORM,
             customer=customer,
@@ -88,6 +96,15 @@ def open_case_from_web_form(*, submission: Submission) -> Case:
             kind=topic.kind if topic is not None else Case.Kind.QUESTION,
             department=topic.department if topic is not None else default_department(),
             attachments=submission.attachments,
+        )
+        first = case.interactions.order_by("id").first()
+        assert first is not None
+        # The desk marks the interaction "sender not verified" when the address was known.
+        WebFormSender.objects.create(
+            interaction=first,
+            email=submission.email,
+            typed_name=submission.name,
+            address_was_known=address_was_known,
         )
         portal_url = settings.SITE_URL + reverse("portal:case", kwargs={"number": case.number})
         try:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.accounts.models import Department
-from truedesk.cases.models import Case
+from truedesk.cases.models import Case, Interaction
 
 
 class ContactTopic(models.Model):
@@ -38,3 +38,30 @@ class ContactTopic(models.Model):
         """The label in the visitor's language, English when none was written."""
         code = (language or translation.get_language() or "en")[:2]
         return str(getattr(self, f"label_{code}", "") or self.label)
+
+
+class WebFormSender(models.Model):
+    """Who the form says wrote a web-form interaction: an address nobody has proved to own.
+
+    When the address already belonged to a customer, anyone who knows it could
+    have typed it, so the desk marks the interaction "sender not verified" and
+    shows the name that was typed; the customer's record is never changed.
+    """
+
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.CASCADE, related_name="+", verbose_name=_("interaction")
+    )
+    email = models.EmailField(_("address typed"), max_length=254)
+    typed_name = models.CharField(_("name typed"), max_length=200)
+    address_was_known = models.BooleanField(
+        _("address of an existing customer"),
+        help_text=_("The case went to that customer's record without proof the sender owns it."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("web form sender")
+        verbose_name_plural = _("web form senders")
+
+    def __str__(self) -> str:
+        return f"{self.email} (interaction {self.interaction_id})"

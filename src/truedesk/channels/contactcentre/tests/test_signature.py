@@ -37,7 +37,7 @@ def test_a_wrong_secret_is_refused_and_nothing_is_stored(queue, integration):
     headers = signed_headers(integration, body, secret="not-the-secret")
     response = Client().post(EVENTS_URL, data=body, content_type="application/json", **headers)
     assert response.status_code == 401
-    assert response.json()["code"] == "bad_signature"
+    assert response.json()["code"] == "unauthenticated"
     assert not QueueEvent.objects.exists()
 
 
@@ -75,22 +75,76 @@ def test_a_replayed_request_within_the_window_changes_nothing(queue, integration
     assert QueueEvent.objects.count() == 1
 
 
-def test_missing_headers_and_unknown_or_inactive_integrations_are_refused(queue, integration):
-    body = _body()
-    bare = Client().post(EVENTS_URL, data=body, content_type="application/json")
-    assert bare.status_code == 401
-    headers = signed_headers(integration, body)
-    headers["HTTP_X_TRUEDESK_INTEGRATION"] = "someone-else"
-    unknown = Client().post(EVENTS_URL, data=body, content_type="application/json", **headers)
-    assert unknown.status_code == 401
+def _refusals(integration, body):
+    """Every way to fail authentication, each answer as (status, code, message)."""
+    post = Client().post
+    answers = {}
+    answers["wrong secret"] = post(
+        EVENTS_URL, data=body, content_type="application/json",
+        **signed_headers(integration, body, secret="not-the-secret"),
+    )  # fmt: skip
+    answers["no headers"] = post(EVENTS_URL, data=body, content_type="application/json")
+    unknown = signed_headers(integration, body)
+    unknown["HTTP_X_TRUEDESK_INTEGRATION"] = "someone-else"
+    answers["unknown key"] = post(EVENTS_URL, data=body, content_type="application/json", **unknown)
+    garbled = signed_headers(integration, body)
+    garbled["HTTP_X_TRUEDESK_TIMESTAMP"] = "yesterday"
+    answers["bad timestamp"] = post(
+        EVENTS_URL, data=body, content_type="application/json", **garbled
+    )
+    old = int(time.time()) - signing.REPLAY_WINDOW_SECONDS - 5
+    stale_unknown = signed_headers(integration, body, timestamp=old)
+    stale_unknown["HTTP_X_TRUEDESK_INTEGRATION"] = "someone-else"
+    answers["stale, unknown key"] = post(
+        EVENTS_URL, data=body, content_type="application/json", **stale_unknown
+    )
+    answers["stale, wrong secret"] = post(
+        EVENTS_URL, data=body, content_type="application/json",
+        **signed_headers(integration, body, timestamp=old, secret="not-the-secret"),
+    )  # fmt: skip
     integration.is_active = False
     integration.save()
-    inactive = Client().post(
+    answers["inactive"] = post(
         EVENTS_URL, data=body, content_type="application/json",
         **signed_headers(integration, body),
     )  # fmt: skip
-    assert inactive.status_code == 401
+    return {
+        name: (r.status_code, r.json()["code"], r.json()["message"]) for name, r in answers.items()
+    }
+
+
+def test_every_authentication_failure_gets_the_same_answer(queue, integration):
+    # Whether a key exists must not be learnable: one status, code and message for all.
+    answers = _refusals(integration, _body())
+    assert set(answers.values()) == {
+        (
+            401,
+            "unauthenticated",
+            "Sign the request: headers X-Truedesk-Integration, -Timestamp and -Signature.",
+        )
+    }, answers
     assert not QueueEvent.objects.exists()
+
+
+def test_an_unknown_key_costs_the_same_signature_work_as_a_wrong_secret(
+    queue, integration, monkeypatch
+):
+    body = _body()
+    compared = []
+    real = signing.hmac.compare_digest
+
+    def counting(a, b):
+        compared.append(len(a))
+        return real(a, b)
+
+    monkeypatch.setattr(signing.hmac, "compare_digest", counting)
+    wrong = signed_headers(integration, body, secret="not-the-secret")
+    Client().post(EVENTS_URL, data=body, content_type="application/json", **wrong)
+    for_known_key = list(compared)
+    compared.clear()
+    wrong["HTTP_X_TRUEDESK_INTEGRATION"] = "someone-else"
+    Client().post(EVENTS_URL, data=body, content_type="application/json", **wrong)
+    assert for_known_key and compared == for_known_key
 
 
 def test_a_bearer_token_is_not_a_signature(queue, integration, world):

@@ -101,6 +101,37 @@ def test_the_mailbox_password_is_stored_encrypted_and_never_shown(admin_client, 
     assert decrypt_password(mailbox.imap_password_encrypted) == "s3cret-pass"
 
 
+def _mailbox_form(host: str, security: str) -> dict[str, str]:
+    return {
+        "name": "Support", "address": "support@truedesk.test", "language": "en",
+        "imap_enabled": "on", "imap_host": host, "imap_port": "143",
+        "imap_security": security, "imap_username": "support", "imap_password": "s3cret-pass",
+        "imap_folder": "INBOX",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("host", ["imap.example.com", "localhost.example.com", "10.0.0.5"])
+def test_imap_without_tls_to_another_machine_is_refused_on_the_form(admin_client, host):
+    response = admin_client.post(
+        reverse("admin:email_channel_mailbox_add"), _mailbox_form(host, "none")
+    )
+    assert response.status_code == 200
+    assert (
+        "the password travels in clear"
+        in response.context["adminform"].form.errors["imap_security"][0]
+    )
+    assert not Mailbox.objects.exists()
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1", "[::1]"])
+def test_imap_without_tls_is_allowed_to_a_server_on_this_machine(admin_client, host):
+    response = admin_client.post(
+        reverse("admin:email_channel_mailbox_add"), _mailbox_form(host, "none")
+    )
+    assert response.status_code == 302
+    assert Mailbox.objects.get().imap_security == "none"
+
+
 def test_a_quarantined_message_opens_read_only_with_its_warnings(admin_client, quarantined):
     url = reverse("admin:email_channel_inboundmessage_change", args=[quarantined.pk])
     page = admin_client.get(url)

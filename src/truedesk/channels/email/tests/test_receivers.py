@@ -209,6 +209,33 @@ def test_a_wrong_imap_password_is_reported_not_raised(imap_server, world):
     assert mailbox.last_poll_error
 
 
+@pytest.mark.django_db
+def test_fetchmail_refuses_plain_imap_to_another_machine_without_connecting(
+    world, monkeypatch, caplog
+):
+    # Written around the admin's check (a script, a shell, an old row): still refused.
+    Mailbox.objects.create(
+        name="Support", address="support@truedesk.test", imap_enabled=True,
+        imap_host="imap.example.com", imap_port=143, imap_security=Mailbox.Security.NONE,
+        imap_username="support", imap_password_encrypted=encrypt_password("s3cret-pass"),
+    )  # fmt: skip
+    attempts = []
+
+    def no_network(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError("no connection may be attempted")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with caplog.at_level("ERROR", logger="truedesk.channels.email.imap"):
+        [result] = poll_all()
+    assert attempts == []
+    assert result.stored == 0 and "TLS or STARTTLS" in result.error
+    assert any(
+        r.levelname == "ERROR" and "imap.example.com" in r.getMessage() for r in caplog.records
+    )
+    assert "TLS or STARTTLS" in Mailbox.objects.get().last_poll_error
+
+
 def test_a_message_with_a_huge_header_line_is_accepted_and_processed(receiver, mail_store):
     build_world()
     raw = mail.message(headers={"X-Huge": "x" * 200_000}, subject="Huge header")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
 from django.urls import reverse
 
 from truedesk.accounts.models import AuditEvent, User
@@ -38,6 +40,27 @@ def test_adding_an_endpoint_shows_its_secret_once_and_is_audited(admin_client):
     page = admin_client.get(reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]))
     assert endpoint.secret not in page.content.decode()
     assert endpoint.secret_hint in page.content.decode()
+
+
+def _cookies_as_text(response) -> str:
+    """Every cookie the response sets, raw and, where it is a message cookie, decoded."""
+    parts = []
+    for morsel in response.cookies.values():
+        parts.append(morsel.value)
+        parts.extend(str(m) for m in CookieStorage(HttpRequest())._decode(morsel.value) or [])
+    return "\n".join(parts)
+
+
+def test_the_new_secret_never_travels_in_a_cookie(admin_client):
+    response = admin_client.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {"url": "https://93.184.215.14/hook", "event_kinds": "[]", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"])
+    secret = WebhookEndpoint.objects.get().secret
+    assert secret in page.content.decode()  # still shown once, from the session
+    assert secret not in _cookies_as_text(response) + _cookies_as_text(page)
 
 
 def test_an_internal_url_is_refused_on_the_form(admin_client):
