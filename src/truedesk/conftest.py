@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.utils import translation
 
 from truedesk.testing import append_only
@@ -30,6 +32,16 @@ def _no_language_leaks() -> Any:
 @pytest.fixture(autouse=True)
 def _isolated_files(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_files_in_the_data_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Class-level test data (setUpTestData, where the demo is built) is written before
+    # the per-test fixtures apply: its raw mail and attachments go here, not to var/.
+    with override_settings(
+        EMAIL_STORE_DIR=tmp_path_factory.mktemp("mail"), MEDIA_ROOT=tmp_path_factory.mktemp("files")
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ from truedesk.accounts.errors import DomainError
 from truedesk.accounts.models import Department, Partner, User
 from truedesk.cases import actions as case_actions
 from truedesk.cases.models import Case, Interaction, Transfer
+from truedesk.channels.email.demo_data import EmailDemo
 from truedesk.channels.partners.demo_data import build_partner_demo
 from truedesk.channels.webform.demo_data import build_webform_demo
 from truedesk.customers import actions as customer_actions
@@ -226,6 +227,9 @@ class _Builder:
         issue3 = PromisesKept(self).entries(go_live, self.now)
         for index, (at, label, run) in enumerate(issue3):
             entries.append(Entry(at, 900_000 + index, label, run))
+        # The email channel: a support mailbox and mail through the real pipeline.
+        for index, (at, label, run) in enumerate(EmailDemo(self.now).entries(go_live)):
+            entries.append(Entry(at, 950_000 + index, label, run))
         return sorted(entries, key=lambda entry: (entry.at, entry.sequence))
 
     def finish(self, password: str) -> None:

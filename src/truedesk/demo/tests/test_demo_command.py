@@ -84,7 +84,10 @@ class TestTheBuiltDemo(TestCase):
 
     def test_customers_organisations_and_tiers_make_a_believable_book(self):
         assert Customer.objects.count() >= 25
-        assert Customer.objects.filter(user__isnull=False).count() == Customer.objects.count()
+        # Everyone has a portal login but the new senders the email channel made customers of.
+        without_login = Customer.objects.filter(user__isnull=True)
+        assert without_login.count() == 2
+        assert not without_login.exclude(cases__interactions__channel="email").exists()
         names = set(Organisation.objects.values_list("name", flat=True))
         assert {"UAB Šviesa", "ТОВ Світанок", "ООО Северный ветер", "Acme Ltd"} <= names
         assert len(set(Customer.objects.values_list("tier", flat=True))) >= 3
@@ -108,7 +111,7 @@ class TestTheBuiltDemo(TestCase):
     def test_cases_cover_every_kind_and_status(self):
         assert set(Case.objects.values_list("kind", flat=True)) == set(Case.Kind.values)
         assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
-        assert 55 <= Case.objects.count() <= 70
+        assert 55 <= Case.objects.count() <= 75
 
     def test_every_case_has_an_owner_or_waits_in_a_department_queue(self):
         assert not Case.objects.filter(owner__isnull=True, department__isnull=True).exists()
