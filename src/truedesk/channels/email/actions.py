@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +74,9 @@ def _due(now: datetime) -> Q:
 
 def _claim(message_id: int, now: datetime) -> bool:
     return bool(
-        InboundMessage.objects.filter(_due(now), pk=message_id).update(lease_until=now + LEASE)
+        InboundMessage.objects.filter(_due(now), pk=message_id).update(
+            lease_until=now + LEASE, claims=F("claims") + 1
+        )
     )
 
 
@@ -158,7 +160,9 @@ def _claim_new(limit: int, now: datetime) -> list[int]:
             .values_list("pk", flat=True)[:limit]
         )
         if ids:
-            InboundMessage.objects.filter(pk__in=ids).update(lease_until=now + LEASE)
+            InboundMessage.objects.filter(pk__in=ids).update(
+                lease_until=now + LEASE, claims=F("claims") + 1
+            )
     return ids
 
 
@@ -168,6 +172,15 @@ def process_inbound_message(*, message_id: int, now: datetime | None = None) -> 
     if not _claim(message_id, moment):
         return False
     message = InboundMessage.objects.select_related("mailbox__department").get(pk=message_id)
+    if message.claims - 1 - message.attempts >= MAX_ATTEMPTS:
+        # Its workers keep dying on it (out of memory, a crash in a library):
+        # trying again would only stop the next worker too.
+        died = Unprocessable(
+            _("A worker stopped while processing this message %(count)s times.")
+            % {"count": message.claims - 1 - message.attempts}
+        )
+        _record_failure(message, died, moment)
+        return False
     try:
         with transaction.atomic():
             _process(message, _mailboxes())
@@ -474,7 +487,7 @@ def reprocess_message(*, acting_user: Actor, message: InboundMessage) -> Inbound
     """Send a quarantined (or ignored) message through processing again, now."""
     with transaction.atomic():
         InboundMessage.objects.filter(pk=message.pk).update(
-            state=State.RECEIVED, attempts=0, lease_until=None
+            state=State.RECEIVED, attempts=0, claims=0, lease_until=None
         )
         record_audit_event(
             actor=acting_user,

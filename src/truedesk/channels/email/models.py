@@ -129,6 +129,9 @@ class InboundMessage(models.Model):
     full_text = models.TextField(blank=True)
     is_auto = models.BooleanField(_("automatic reply"), default=False)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Times a worker took the message; more than `attempts` by the number of
+    # workers that died holding it (killed, out of memory) before any outcome.
+    claims = models.PositiveSmallIntegerField(_("claims"), default=0)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     case = models.ForeignKey(

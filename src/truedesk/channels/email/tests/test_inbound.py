@@ -377,3 +377,31 @@ def test_every_case_of_a_batch_reaches_the_subscribers(world):
     cases = set(Case.objects.values_list("pk", flat=True))
     assert set(CaseSla.objects.values_list("case_id", flat=True)) == cases
     assert set(RoutingItem.objects.values_list("case_id", flat=True)) == cases
+
+
+def test_a_message_that_keeps_killing_its_worker_is_quarantined_not_retried_forever(
+    world, monkeypatch
+):
+    raw = mail.message(message_id="<poison@client.test>", body="poison")
+    poison = accept_raw_message(raw, source="smtp", mail_from="dave@example.com", enqueue=False)
+    real_parse = actions.parse_message
+
+    def parse(raw, **kwargs):
+        if b"poison" in raw:
+            raise SystemExit("killed")  # like the kernel's OOM killer: nothing is recorded
+        return real_parse(raw, **kwargs)
+
+    monkeypatch.setattr(actions, "parse_message", parse)
+    later = timezone.now()
+    for _death in range(actions.MAX_ATTEMPTS):
+        with pytest.raises(SystemExit):
+            actions.process_due_messages(now=later)
+        later += actions.LEASE * 2  # the dead worker's lease runs out
+    healthy = accept_raw_message(mail.message(message_id="<fine@client.test>"), source="smtp",
+                                 mail_from="dave@example.com", enqueue=False)  # fmt: skip
+    assert actions.process_due_messages(now=later) == 1  # the healthy one; the poison is set aside
+    poison.refresh_from_db()
+    healthy.refresh_from_db()
+    assert poison.state == InboundMessage.State.QUARANTINED
+    assert "stopped while processing this message 3 times" in poison.error
+    assert healthy.state == InboundMessage.State.PROCESSED
