@@ -67,17 +67,21 @@ class Outcome:
 # --- enrolment and routing ---------------------------------------------------------------
 
 
-def enrol_case(*, case: Case) -> RoutingItem | None:
+def enrol_case(*, case: Case, channel: str | None = None) -> RoutingItem | None:
     """Put an unowned active case into routing once; None for owned or finished cases.
 
-    Its place in the hold queue is the case's age (opened at), so a case found
-    late by the sweep is not pushed behind newer ones.
+    It is routed on `channel`, by default the one its first interaction came in
+    on. Its place in the hold queue is the case's age (opened at), so a case
+    found late by the sweep is not pushed behind newer ones.
     """
     if case.owner_id is not None or not case.is_active or case.merged_into_id is not None:
         return None
     item, _created = RoutingItem.objects.get_or_create(
         case=case,
-        defaults={"channel": selectors.case_channel(case), "entered_at": case.created_at},
+        defaults={
+            "channel": channel or selectors.case_channel(case),
+            "entered_at": case.created_at,
+        },
     )
     return item
 

@@ -13,6 +13,7 @@ import logging
 
 from truedesk.cases.models import CaseEvent, EventKind
 from truedesk.lib.enqueue import request_drain
+from truedesk.routing.models import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,9 @@ def on_case_event(event: CaseEvent) -> None:
     data = event.data if isinstance(event.data, dict) else {}
     try:
         if event.kind == EventKind.OPENED and data.get("owner") is None:
-            if enrol_case(case=event.case) is not None:
+            # The opened event names the first contact's channel: no look-up needed.
+            channel = data.get("channel") if data.get("channel") in Channel.values else None
+            if enrol_case(case=event.case, channel=channel) is not None:
                 request_drain(route_new_cases_task)
         elif event.kind in FREEING_EVENTS and event.actor_label != "routing":
             # A taken or assigned case also leaves the hold queue; the pass tidies it.
