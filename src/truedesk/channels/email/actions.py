@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from truedesk.accounts.actions import Actor, SystemActor, record_audit_event
@@ -495,6 +495,9 @@ def reprocess_message(*, acting_user: Actor, message: InboundMessage) -> Inbound
             target=message,
             data={"previous_state": message.state, "error": message.error[:500]},
         )
-    process_inbound_message(message_id=message.pk)
+    # As a worker would: texts stored with the message or its case (the error, "(no
+    # subject)") are in the site's language, not the admin's who clicked.
+    with translation.override(settings.LANGUAGE_CODE):
+        process_inbound_message(message_id=message.pk)
     message.refresh_from_db()
     return message

@@ -141,3 +141,16 @@ def test_a_quarantined_message_opens_read_only_with_its_warnings(admin_client, q
     assert "<script>alert(1)</script>" not in text
     outbound_list = admin_client.get(reverse("admin:email_channel_outboundemail_changelist"))
     assert outbound_list.status_code == 200
+
+
+def test_reprocessing_stores_texts_in_the_sites_language_not_the_admins(
+    admin_client, quarantined, settings
+):
+    from django.utils import translation
+
+    with translation.override("lt"):
+        actions.reprocess_message(acting_user=User.objects.get(username="root"),
+                                  message=quarantined)  # fmt: skip
+    quarantined.refresh_from_db()
+    assert quarantined.state == InboundMessage.State.QUARANTINED
+    assert quarantined.error.endswith("The message has no sender address.")
