@@ -175,9 +175,13 @@ def queue_reply(*, interaction_id: int) -> OutboundEmail | None:
 
 
 def _with_name(name: str, address: str) -> str:
+    """The From value as stored: `"Name" <address>`, readable; encoded when the mail is built."""
     clean = clean_header_value(name, 100)
     plain = _address_of(address) or address
-    return email.utils.formataddr((clean, plain)) if clean else plain
+    if not clean:
+        return plain
+    quoted = clean.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{plain}>'
 
 
 def _insert(row: OutboundEmail, again: object) -> OutboundEmail | None:

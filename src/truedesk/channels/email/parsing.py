@@ -518,7 +518,8 @@ def _parse(raw: bytes, skeleton: bytes, limits: dict[str, int]) -> ParsedEmail:
     if len(text) > MAX_TEXT_CHARS:
         parsed.warnings.append(Warning_("text_truncated", str(len(text))))
         text = text[:MAX_TEXT_CHARS]
-    parsed.full_text = text.replace("\x00", "")
+    # One line ending, "\n", whatever the sender's client or transport used.
+    parsed.full_text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     parsed.visible_text = strip_quoted(parsed.full_text)
     parsed.language = guess_language(f"{parsed.subject}\n{parsed.visible_text}")
     return parsed

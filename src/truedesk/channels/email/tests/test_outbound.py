@@ -238,3 +238,17 @@ def test_a_batch_gives_back_what_its_lease_cannot_cover(world, smtp_server, monk
     assert outbound.drain_outbound() == 1
     statuses = sorted(OutboundEmail.objects.values_list("status", "lease_until"))
     assert statuses == [("pending", None), ("pending", None), ("sent", None)]
+
+
+def test_an_agents_name_in_any_script_is_stored_readable_and_sent_encoded(
+    world, client, smtp_server, django_capture_on_commit_callbacks
+):
+    world.alice.first_name, world.alice.last_name = "Rūta", 'Žukauskienė "RŽ"'
+    world.alice.save()
+    case = mailed_case(world)
+    row = desk_reply(client, world, case, "Labas.", django_capture_on_commit_callbacks)
+    assert row.from_address == '"Rūta Žukauskienė \\"RŽ\\"" <support@truedesk.test>'
+    outbound.deliver_due_outbound()
+    sent = {m["Message-ID"]: m for m in smtp_server.wait_for(2)}[f"<{row.message_id}>"]
+    assert sent["From"].addresses[0].display_name == 'Rūta Žukauskienė "RŽ"'
+    assert sent["From"].addresses[0].addr_spec == "support@truedesk.test"

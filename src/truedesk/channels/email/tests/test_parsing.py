@@ -203,3 +203,12 @@ def test_a_large_base64_attachment_is_decoded_exactly_without_the_line_by_line_p
     parsed = parse_message(raw, limits={"attachment_bytes": 10 * 1024 * 1024, "attachments": 5})
     assert parsed.attachments[0].data == data
     assert parsed.visible_text == "Hello, my printer does not print."
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "windows-1251"])
+def test_the_text_has_one_kind_of_line_ending_whatever_the_transport_used(charset):
+    raw = mail.message(body="Первая строка\nвторая строка\n\nтретья", charset=charset)
+    assert b"\r\n" in raw  # SMTP's line endings, inside the body too
+    parsed = parse_message(raw, limits=LIMITS)
+    assert parsed.visible_text == "Первая строка\nвторая строка\n\nтретья"
+    assert "\r" not in parsed.full_text
