@@ -7,15 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.accounts.models import Department, User
 from truedesk.cases.actions import MAX_BODY_CHARS, MAX_FLAG_NOTE_CHARS, MAX_TAGS
 from truedesk.cases.attachments import MAX_ATTACHMENTS_PER_INTERACTION
 from truedesk.cases.models import Case, CaseLink
+from truedesk.lib.widgets import QuickSelect as QuickSelect  # re-exported: tests import it here
 
 MERGE = "merge"
 
@@ -26,34 +24,6 @@ class DeskForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written in Python instead of one template each.
-
-    The case page shows nine selects, one of them with every staff member:
-    rendered option by option they were the costliest part of the page.
-    """
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            (
-                ("" if option["value"] is None else option["value"], selected, option["label"])
-                for _name, group, _index in widget["optgroups"]
-                for option in group
-                for selected in [mark_safe(" selected") if option["selected"] else ""]
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>\n{}\n</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from truedesk.accounts.models import User
+from truedesk.lib.widgets import QuickSelect
 from truedesk.promises.models import MAX_DESCRIPTION_CHARS, MAX_NOTE_CHARS, Promise
 
 
@@ -45,14 +46,17 @@ class _StaffChoiceField(forms.ModelChoiceField):
 
 
 class RecordPromiseForm(_PromiseForm):
-    kind = forms.ChoiceField(label=_("Kind of promise"), choices=Promise.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of promise"), choices=Promise.Kind.choices, widget=QuickSelect
+    )
     description = _text_field(
         _("What exactly was promised"),
         MAX_DESCRIPTION_CHARS,
         help_text=_("In the customer's words if you can; the customer reads this."),
     )
     due_at = _due_field(_("Due by"))
-    owner = _StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
+    # Every staff member who may work the case, on every case page view: written in Python.
+    owner = _StaffChoiceField(label=_("Owner"), queryset=User.objects.none(), widget=QuickSelect)
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -114,6 +114,20 @@ def test_the_case_page_is_query_bounded(world, make_case, alice_client, bounded)
     assert page.count("More notes") + older.count("More notes") == 30
 
 
+def test_the_case_page_asks_department_membership_once(world, make_case, bob_client):
+    # Bob works alice's case as a member of its department: the page and its
+    # promise panel share one answer (he still gets the forms to work it).
+    case = _busy_case(world, make_case)
+    with CaptureQueriesContext(connection) as captured:
+        page = bob_client.get(f"/desk/cases/{case.number}/").content.decode()
+    asked = [
+        q for q in captured.captured_queries
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "accounts_department_members"')
+    ]  # fmt: skip
+    assert len(asked) == 1
+    assert "Record promise" in page and "Send reply" in page
+
+
 def test_the_customer_360_is_query_bounded(
     world, make_case, alice_client, grow, bounded, monkeypatch
 ):

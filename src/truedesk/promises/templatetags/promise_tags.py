@@ -80,11 +80,19 @@ def _settle_forms(promise: Promise, bound: dict[str, forms.Form]) -> tuple[dict[
 
 
 @register.inclusion_tag("desk/partials/promises_panel.html", takes_context=True)
-def promises_panel(context: template.Context, case: Case) -> dict[str, Any]:
-    """The case's promises with keep/break/renegotiate forms, and the form to record one."""
+def promises_panel(
+    context: template.Context, case: Case, can_write: bool | None = None
+) -> dict[str, Any]:
+    """The case's promises with keep/break/renegotiate forms, and the form to record one.
+
+    `can_write`: whether the user may work the case and it is not closed, when the page
+    already knows (the desk case page does); otherwise the panel asks the permission.
+    """
     user = context["request"].user
     now = timezone.now()
-    can_work = permissions.can_work_case(user, case) and case.status != Case.Status.CLOSED
+    can_work = can_write
+    if can_work is None:
+        can_work = permissions.can_work_case(user, case) and case.status != Case.Status.CLOSED
     bound = _bound(context)
     rows = []
     for promise in selectors.list_promises_for_case(user, case):
