@@ -1,4 +1,4 @@
-"""The benchmark data generator (bench/generate.py) produces data the app can live with."""
+"""The benchmark data generator (bench/generate/) produces data the app can live with."""
 
 from collections import defaultdict
 from datetime import UTC, datetime
