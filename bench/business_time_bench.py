@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -71,6 +72,18 @@ def rate(run: Callable[[], object], evaluations: int, repeat: int) -> float:
     return evaluations / statistics.median(times)
 
 
+def _add_all(
+    calendar: bt.BusinessCalendar, starts: list[datetime], duration: timedelta
+) -> list[datetime]:
+    return [bt.add_business_time(calendar, start, duration) for start in starts]
+
+
+def _between_all(
+    calendar: bt.BusinessCalendar, pairs: list[tuple[datetime, datetime]]
+) -> list[timedelta]:
+    return [bt.business_time_between(calendar, start, end) for start, end in pairs]
+
+
 def cold_compile_ms(calendar: bt.BusinessCalendar) -> float:
     """Milliseconds for the first question to a fresh calendar: three years compiled."""
     bt._year_spans.cache_clear()
@@ -116,17 +129,9 @@ def measure(count: int, repeat: int) -> list[str]:
                 bt.business_time_between(calendar, s, d) == duration
                 for s, d in zip(starts, deadlines, strict=True)
             )
-            adds = rate(
-                lambda c=calendar, d=duration: [bt.add_business_time(c, s, d) for s in starts],
-                count,
-                repeat,
-            )
+            adds = rate(partial(_add_all, calendar, starts, duration), count, repeat)
             pairs = list(zip(starts, deadlines, strict=True))
-            betweens = rate(
-                lambda c=calendar, p=pairs: [bt.business_time_between(c, s, e) for s, e in p],
-                count,
-                repeat,
-            )
+            betweens = rate(partial(_between_all, calendar, pairs), count, repeat)
             rates += [adds, betweens]
             lines.append(f"| {name} | {label} | {adds:,.0f} | {betweens:,.0f} |")
     calendar = next(iter(calendars().values()))
