@@ -19,7 +19,7 @@ class Mailbox(models.Model):
     class Security(models.TextChoices):
         TLS = "tls", _("TLS (IMAPS)")
         STARTTLS = "starttls", _("STARTTLS")
-        NONE = "none", _("None (loopback or test servers only)")
+        NONE = "none", _("None (a server on this machine only)")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     address = models.EmailField(
