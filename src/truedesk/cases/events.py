@@ -62,10 +62,6 @@ def unsubscribe_from_case_events(listener: CaseEventListener) -> None:
         _listeners.remove(listener)
 
 
-def _announce(event: CaseEvent) -> None:
-    _announce_all([event])
-
-
 def _announce_all(events: list[CaseEvent]) -> None:
     # The subscribers' writes (SLA clocks, queued routing and rescue tasks, webhook
     # outbox rows) share one transaction, so a batch of events costs one commit,
@@ -126,7 +122,7 @@ def _after_commit(event: CaseEvent) -> None:
     if _batch.events is not None:
         _batch.events.append(event)
     else:
-        _announce(event)
+        _announce_all([event])
 
 
 def actor_of(acting: User | SystemActor) -> tuple[User | None, str]:

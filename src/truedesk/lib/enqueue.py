@@ -107,10 +107,8 @@ def drains_requested_together() -> Iterator[None]:
     finally:
         tasks, _together.tasks = _together.tasks, None
         for task in tasks.values():
-            if tasks_in_the_database():
-                with transaction.atomic():
-                    request_drain(task)
-            else:
+            # In a transaction of its own, so a waiting run can be reused (locked).
+            with transaction.atomic():
                 request_drain(task)
 
 

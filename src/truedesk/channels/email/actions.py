@@ -172,12 +172,13 @@ def process_inbound_message(*, message_id: int, now: datetime | None = None) -> 
     if not _claim(message_id, moment):
         return False
     message = InboundMessage.objects.select_related("mailbox__department").get(pk=message_id)
-    if message.claims - 1 - message.attempts >= MAX_ATTEMPTS:
+    # Earlier claims that ended with no outcome recorded: the worker died holding it.
+    deaths = message.claims - 1 - message.attempts
+    if deaths >= MAX_ATTEMPTS:
         # Its workers keep dying on it (out of memory, a crash in a library):
         # trying again would only stop the next worker too.
         died = Unprocessable(
-            _("A worker stopped while processing this message %(count)s times.")
-            % {"count": message.claims - 1 - message.attempts}
+            _("A worker stopped while processing this message %(count)s times.") % {"count": deaths}
         )
         _record_failure(message, died, moment)
         return False
