@@ -106,14 +106,8 @@ def link_cases(*, acting_user: User, from_case: Case, to_case: Case, kind: str) 
                 )
         except IntegrityError:
             raise LinkNotAllowed(_("These cases are already linked this way.")) from None
-        data = {"link_id": link.pk, "kind": kind}
         _write(from_case)
-        _record(from_case, EventKind.LINKED,
-                {**data, "to": {"id": to_case.pk, "number": to_case.number}},
-                actor=acting_user)  # fmt: skip
-        _record(to_case, EventKind.LINKED,
-                {**data, "from": {"id": from_case.pk, "number": from_case.number}},
-                actor=acting_user)  # fmt: skip
+        _record_on_both(EventKind.LINKED, link.pk, kind, from_case, to_case, acting_user)
     return link
 
 
@@ -124,12 +118,18 @@ def unlink_cases(*, acting_user: User, link: CaseLink) -> None:
         raise NotAllowed()
     with transaction.atomic():
         _lock(from_case)
-        data = {"link_id": link.pk, "kind": link.kind}
+        link_id, kind = link.pk, link.kind
         CaseLink.objects.filter(pk=link.pk).delete()
         _write(from_case)
-        _record(from_case, EventKind.UNLINKED,
-                {**data, "to": {"id": to_case.pk, "number": to_case.number}},
-                actor=acting_user)  # fmt: skip
-        _record(to_case, EventKind.UNLINKED,
-                {**data, "from": {"id": from_case.pk, "number": from_case.number}},
-                actor=acting_user)  # fmt: skip
+        _record_on_both(EventKind.UNLINKED, link_id, kind, from_case, to_case, acting_user)
+
+
+def _record_on_both(
+    event: str, link_id: int, kind: str, from_case: Case, to_case: Case, acting_user: User
+) -> None:
+    """A link event on both cases, each naming the other."""
+    data = {"link_id": link_id, "kind": kind}
+    _record(from_case, event, {**data, "to": {"id": to_case.pk, "number": to_case.number}},
+            actor=acting_user)  # fmt: skip
+    _record(to_case, event, {**data, "from": {"id": from_case.pk, "number": from_case.number}},
+            actor=acting_user)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -164,13 +165,9 @@ def open_case(
     by_customer = _check_open_case_actor(acting_user, customer, owner)
     if by_customer:
         initiated_by = Case.Initiator.CUSTOMER
-    _check_new_case_fields(
-        kind=kind,
-        priority=priority,
-        severity=severity,
-        initiated_by=initiated_by,
-        department=department,
-    )
+    fields: dict[str, Any] = {"kind": kind, "initiated_by": initiated_by,
+                              "priority": priority, "severity": severity}  # fmt: skip
+    _check_new_case_fields(**fields, department=department)
     subject = _clean_subject(subject)
     text, safe_html = _clean_body(body, body_html, allow_empty=bool(attachments))
     inbound = initiated_by == Case.Initiator.CUSTOMER
@@ -183,13 +180,10 @@ def open_case(
             organisation=_organisation_for(customer, organisation),
             department=department,
             owner=owner,
-            kind=kind,
-            initiated_by=initiated_by,
             status=Status.OPEN if owner else Status.NEW,
-            priority=priority,
-            severity=severity,
             created_at=now,
             updated_at=now,
+            **fields,
         )
         first = _first_interaction(
             acting_user,
@@ -205,22 +199,8 @@ def open_case(
         interaction, counters = _add_interaction(case, first, attachments, now=now)
         _write(case, **counters)
         actor, actor_label = _actor_of(acting_user)
-        _record(
-            case,
-            EventKind.OPENED,
-            {
-                "subject": case.subject,
-                "channel": channel,
-                "kind": kind,
-                "initiated_by": initiated_by,
-                "priority": priority,
-                "severity": severity,
-                "department": _named_ref(department),
-                "owner": _user_ref(owner),
-                "interaction_id": interaction.pk,
-            },
-            actor=actor,
-            actor_label=actor_label,
-            at=now,
-        )
+        opened = {"subject": case.subject, "channel": channel, **fields,
+                  "department": _named_ref(department), "owner": _user_ref(owner),
+                  "interaction_id": interaction.pk}  # fmt: skip
+        _record(case, EventKind.OPENED, opened, actor=actor, actor_label=actor_label, at=now)
     return case
